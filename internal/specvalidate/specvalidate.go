@@ -1,0 +1,95 @@
+// Package specvalidate checks HTTP traffic against the embedded Flinks
+// OpenAPI spec with kin-openapi's openapi3filter. Tests and the fake server
+// use it; the client path never imports it.
+package specvalidate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	flinkstoken "github.com/flinkskit/flinks-token-go"
+)
+
+// Validator validates requests and responses against one loaded spec.
+// It is safe for concurrent use.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+// New loads and validates the embedded openapi.yaml.
+func New() (*Validator, error) {
+	return Load(flinkstoken.OpenAPI)
+}
+
+// Load loads and validates spec (YAML or JSON). The spec's servers are
+// dropped from routing so that traffic to a loopback fake matches the same
+// operations as traffic to https://{instance}-api.private.fin.ag.
+func Load(spec []byte) (*Validator, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(spec)
+	if err != nil {
+		return nil, fmt.Errorf("specvalidate: load spec: %w", err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, fmt.Errorf("specvalidate: invalid spec: %w", err)
+	}
+	routed := *doc
+	routed.Servers = nil
+	router, err := gorillamux.NewRouter(&routed)
+	if err != nil {
+		return nil, fmt.Errorf("specvalidate: build router: %w", err)
+	}
+	return &Validator{doc: doc, router: router}, nil
+}
+
+// Doc returns the loaded spec.
+func (v *Validator) Doc() *openapi3.T { return v.doc }
+
+// Request validates req (method, path, parameters, body) and returns the
+// input needed to validate the matching response. req's body, if any, is
+// restored so it can still be read afterwards.
+func (v *Validator) Request(req *http.Request) (*openapi3filter.RequestValidationInput, error) {
+	route, pathParams, err := v.router.FindRoute(req)
+	if err != nil {
+		return nil, fmt.Errorf("no operation in the spec for %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	if req.Body != nil {
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, fmt.Errorf("read request body: %w", err)
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		defer func() { req.Body = io.NopCloser(bytes.NewReader(body)) }()
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: pathParams,
+		Route:      route,
+		Options:    &openapi3filter.Options{MultiError: true},
+	}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// Response validates a response to the request described by in.
+func (v *Validator) Response(in *openapi3filter.RequestValidationInput, status int, header http.Header, body []byte) error {
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+	}
+	return openapi3filter.ValidateResponse(context.Background(), out)
+}

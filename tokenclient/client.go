@@ -1,0 +1,222 @@
+package tokenclient
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/flinkskit/flinks-token-go/api"
+)
+
+// MaxResponseBytes bounds how much of a response body a Client reads; a
+// larger or endless body is an error wrapping ErrResponseTooLarge.
+const MaxResponseBytes = 1 << 20
+
+const userAgent = "flinks-token-go/1"
+
+// Client mints Flinks authorize tokens for one customer id and secret key.
+// It is safe for concurrent use by multiple goroutines.
+type Client struct {
+	secretKey string
+	server    string
+	// request is the generated builder's request plus SecretKeyEditor's
+	// headers; the customer id, server and headers never change for a
+	// Client, so each call clones it instead of rebuilding it.
+	request *http.Request
+	doer    api.HttpRequestDoer
+	retry   RetryPolicy
+	logger  *slog.Logger
+
+	// Seams for tests.
+	now    func() time.Time
+	sleep  func(context.Context, time.Duration) error
+	jitter func(time.Duration) time.Duration
+}
+
+// New returns a Client for customerID (the GUID Flinks gave you) and
+// secretKey. It checks all input before anything is sent; every error it
+// returns matches ErrInvalidConfig and none contains the secret key.
+func New(customerID, secretKey string, opts ...Option) (*Client, error) {
+	o := options{
+		instance: api.ServerUrlFlinksAPIEnvironmentInstanceVariableDefault,
+		retry:    DefaultRetryPolicy(),
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if err := validateCustomerID(customerID); err != nil {
+		return nil, err
+	}
+	if err := validateSecretKey(secretKey); err != nil {
+		return nil, err
+	}
+	if err := o.retry.validate(); err != nil {
+		return nil, err
+	}
+	if strings.ContainsFunc(o.userAgent, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return nil, invalidConfig("user agent suffix %q contains control characters", o.userAgent)
+	}
+	server, err := serverURL(o)
+	if err != nil {
+		return nil, err
+	}
+	req, err := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil)
+	if err != nil {
+		return nil, invalidConfig("cannot build a request for base URL %q: %v", server, err)
+	}
+	if err := SecretKeyEditor(secretKey)(context.Background(), req); err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", strings.TrimSpace(userAgent+" "+o.userAgent))
+
+	c := &Client{
+		secretKey: secretKey,
+		server:    server,
+		request:   req,
+		retry:     o.retry,
+		logger:    o.logger,
+		now:       time.Now,
+		sleep:     sleepContext,
+		jitter:    fullJitter,
+	}
+	switch {
+	case o.doer != nil:
+		c.doer = o.doer
+	case o.httpClient != nil:
+		c.doer = withoutRedirects(o.httpClient)
+	default:
+		c.doer = NewHTTPClient()
+	}
+	return c, nil
+}
+
+func serverURL(o options) (string, error) {
+	if o.baseURL != "" {
+		u, err := validateBaseURL(o.baseURL)
+		if err != nil {
+			return "", err
+		}
+		return u.String(), nil
+	}
+	if err := validateInstance(o.instance); err != nil {
+		return "", err
+	}
+	instance := api.ServerUrlFlinksAPIEnvironmentInstanceVariable(strings.ToLower(o.instance))
+	server, err := api.NewServerUrlFlinksAPIEnvironment(instance)
+	if err != nil {
+		return "", invalidConfig("instance %q: %v", o.instance, err)
+	}
+	return server, nil
+}
+
+// GenerateAuthorizeToken calls POST /v3/{customerId}/BankingServices/GenerateAuthorizeToken
+// and returns a fresh single-use token; every call mints a new one.
+//
+// Network errors before a response, and 408, 429, 500, 502, 503 and 504
+// answers, are retried as the RetryPolicy says; a wait never runs past
+// ctx's deadline. It returns:
+//   - an *APIError matching ErrUnauthorized for a 401 (wrong secret key);
+//   - an *APIError for any other answer without a token, wrapping
+//     ErrMalformedResponse for a 200 without a usable Token and
+//     ErrResponseTooLarge for a body over MaxResponseBytes;
+//   - an error matching ctx.Err() when ctx ends first;
+//   - otherwise a network error wrapping the transport's error.
+func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
+	tok, err := c.generate(ctx)
+	if err != nil {
+		return Token{}, c.redact(err)
+	}
+	return tok, nil
+}
+
+func (c *Client) generate(ctx context.Context) (Token, error) {
+	for attempt := 1; ; attempt++ {
+		tok, err := c.attempt(ctx)
+		if err == nil {
+			return tok, nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return Token{}, fmt.Errorf("tokenclient: generate authorize token: %w", ctxErr)
+		}
+		var apiErr *APIError
+		isAPIErr := errors.As(err, &apiErr)
+		if isAPIErr && !isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts {
+			return Token{}, c.finalError(err, attempt)
+		}
+		var retryAfter time.Duration
+		if isAPIErr {
+			retryAfter = apiErr.RetryAfter
+		}
+		wait := c.retry.delay(attempt, retryAfter, c.jitter)
+		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
+			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts because the next one, in %v, would start after the context deadline: %w", attempt, wait.Round(time.Millisecond), err)
+		}
+		c.log(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
+			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", c.redact(err).Error()))
+		if err := c.sleep(ctx, wait); err != nil {
+			return Token{}, fmt.Errorf("tokenclient: generate authorize token: %w", err)
+		}
+	}
+}
+
+func (c *Client) finalError(err error, attempts int) error {
+	if _, ok := errors.AsType[*APIError](err); ok || attempts == 1 {
+		return err
+	}
+	return fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempts, err)
+}
+
+// attempt sends one request and maps its response.
+func (c *Client) attempt(ctx context.Context) (Token, error) {
+	resp, err := c.doer.Do(c.request.Clone(ctx))
+	if err != nil {
+		return Token{}, fmt.Errorf("tokenclient: request to %s failed: %w; check network access to Flinks", c.server, err)
+	}
+	body, readErr := readBody(resp.Body)
+	if readErr != nil && !errors.Is(readErr, ErrResponseTooLarge) {
+		return Token{}, fmt.Errorf("tokenclient: reading the response from %s failed: %w", c.server, readErr)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	parsed, err := api.ParseGenerateAuthorizeTokenResponse(resp)
+	if err != nil {
+		// The generated parser fails on a JSON-labelled body that is not
+		// JSON; tokenFromResponse still maps it by status.
+		parsed = &api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}
+	}
+	if readErr != nil {
+		e := errorFromResponse(parsed, readErr, c.now())
+		return Token{}, c.scrub(e)
+	}
+	tok, err := tokenFromResponse(parsed, c.now())
+	if apiErr, ok := errors.AsType[*APIError](err); ok {
+		return Token{}, c.scrub(apiErr)
+	}
+	return tok, err
+}
+
+// readBody reads at most MaxResponseBytes of rc and closes it.
+func readBody(rc io.ReadCloser) ([]byte, error) {
+	defer rc.Close()
+	body, err := io.ReadAll(io.LimitReader(rc, MaxResponseBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > MaxResponseBytes {
+		return nil, ErrResponseTooLarge
+	}
+	return body, nil
+}
+
+func (c *Client) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
+	if c.logger != nil {
+		c.logger.LogAttrs(ctx, level, msg, attrs...)
+	}
+}

@@ -1,0 +1,114 @@
+package tokenclient
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+var (
+	// ErrUnauthorized is matched by errors.Is for every 401 answer from
+	// Flinks: the secret key is wrong, revoked, or belongs to another
+	// customer id or instance.
+	ErrUnauthorized = errors.New("tokenclient: unauthorized")
+
+	// ErrInvalidConfig is matched by errors.Is for every error New returns
+	// for bad input (customer id, secret key, instance, base URL, options).
+	// Such input never reaches the network.
+	ErrInvalidConfig = errors.New("tokenclient: invalid configuration")
+
+	// ErrMalformedResponse is matched by errors.Is when Flinks answers 200
+	// with a body that is not JSON or has no Token.
+	ErrMalformedResponse = errors.New("tokenclient: malformed response")
+
+	// ErrResponseTooLarge is matched by errors.Is when a response body is
+	// larger than MaxResponseBytes.
+	ErrResponseTooLarge = errors.New("tokenclient: response body too large")
+)
+
+// APIError reports an HTTP response from Flinks that did not carry a token.
+// errors.Is(err, ErrUnauthorized) holds when StatusCode is 401.
+type APIError struct {
+	// StatusCode is the HTTP status code of the response.
+	StatusCode int
+	// FlinksCode is the FlinksCode field of a JSON error body, if any.
+	FlinksCode string
+	// Message is the Message field of a JSON error body, if any.
+	Message string
+	// RetryAfter is the delay the Retry-After header asked for, or zero.
+	RetryAfter time.Duration
+	// Location is the redirect target of a 3xx response, which is never
+	// followed.
+	Location string
+
+	// Err is the underlying cause when there is one beyond the status
+	// (ErrMalformedResponse, ErrResponseTooLarge, a JSON syntax error).
+	Err error
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "tokenclient: Flinks answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.FlinksCode != "" || e.Message != "" {
+		b.WriteString(" (")
+		b.WriteString(e.FlinksCode)
+		if e.FlinksCode != "" && e.Message != "" {
+			b.WriteString(": ")
+		}
+		b.WriteString(e.Message)
+		b.WriteString(")")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(strings.TrimPrefix(e.Err.Error(), "tokenclient: "))
+	}
+	if hint := e.hint(); hint != "" {
+		b.WriteString("; ")
+		b.WriteString(hint)
+	}
+	return b.String()
+}
+
+func (e *APIError) hint() string {
+	switch {
+	case errors.Is(e.Err, ErrResponseTooLarge):
+		return fmt.Sprintf("the body exceeded %d bytes; check that the base URL points at Flinks", MaxResponseBytes)
+	case e.StatusCode == http.StatusUnauthorized, e.StatusCode == http.StatusForbidden:
+		return "check the secret key, and that it belongs to this customer id and instance"
+	case e.StatusCode == http.StatusNotFound:
+		return "check the customer id, the instance and the base URL"
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		where := ""
+		if e.Location != "" {
+			where = " to " + e.Location
+		}
+		return "redirect" + where + " not followed (it would forward the secret key); point the client at the final URL"
+	case e.StatusCode == http.StatusTooManyRequests:
+		return "Flinks is rate limiting; slow down and retry later"
+	case e.StatusCode >= 500:
+		return "Flinks is failing; retry later"
+	case errors.Is(e.Err, ErrMalformedResponse):
+		return "the answer does not match the Flinks spec; check the base URL"
+	}
+	return ""
+}
+
+// Is makes errors.Is(err, ErrUnauthorized) hold for every 401.
+func (e *APIError) Is(target error) bool {
+	return target == ErrUnauthorized && e.StatusCode == http.StatusUnauthorized
+}
+
+// Unwrap returns the underlying cause, if any.
+func (e *APIError) Unwrap() error { return e.Err }
+
+// configError reports bad input to New; it matches ErrInvalidConfig.
+type configError struct{ msg string }
+
+func invalidConfig(format string, args ...any) error {
+	return &configError{msg: fmt.Sprintf(format, args...)}
+}
+
+func (e *configError) Error() string        { return "tokenclient: " + e.msg }
+func (e *configError) Is(target error) bool { return target == ErrInvalidConfig }

@@ -1,0 +1,125 @@
+package tokenclient
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/flinkskit/flinks-token-go/api"
+)
+
+// Option configures a Client in New.
+type Option func(*options)
+
+type options struct {
+	instance   string
+	baseURL    string
+	httpClient *http.Client
+	doer       api.HttpRequestDoer
+	retry      RetryPolicy
+	userAgent  string
+	logger     *slog.Logger
+}
+
+// WithInstance selects the Flinks instance: the {instance} part of
+// https://{instance}-api.private.fin.ag, such as "toolbox" (the default),
+// "sandbox" or a production instance name. It must be a single DNS label.
+func WithInstance(name string) Option {
+	return func(o *options) { o.instance = name }
+}
+
+// WithBaseURL sends requests to rawURL instead of the instance's URL, for
+// proxies and fakes. It overrides WithInstance. rawURL must be https, or
+// http on a loopback host; it may carry a path prefix.
+func WithBaseURL(rawURL string) Option {
+	return func(o *options) { o.baseURL = rawURL }
+}
+
+// WithHTTPClient sends requests with a copy of hc whose CheckRedirect
+// refuses to follow redirects (Go forwards custom headers such as
+// flinks-auth-key to redirect targets). The default client is described at
+// NewHTTPClient.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *options) { o.httpClient, o.doer = hc, nil }
+}
+
+// WithDoer sends requests with d, such as an instrumented client. d must
+// not follow redirects; prefer WithHTTPClient where possible.
+func WithDoer(d api.HttpRequestDoer) Option {
+	return func(o *options) { o.doer, o.httpClient = d, nil }
+}
+
+// WithRetry sets the retry policy. Zero fields of p take the values of
+// DefaultRetryPolicy.
+func WithRetry(p RetryPolicy) Option {
+	return func(o *options) { o.retry = p.withDefaults() }
+}
+
+// WithoutRetry makes every call a single attempt.
+func WithoutRetry() Option {
+	return func(o *options) {
+		o.retry = DefaultRetryPolicy()
+		o.retry.MaxAttempts = 1
+	}
+}
+
+// WithUserAgent appends suffix, such as "my-service/1.2", to the
+// User-Agent header.
+func WithUserAgent(suffix string) Option {
+	return func(o *options) { o.userAgent = suffix }
+}
+
+// WithLogger logs retries and failed attempts to l at Debug and Warn
+// level. Records never contain the secret key or the token. The default
+// logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
+
+// RetryPolicy says when and how long to wait between attempts. Retries are
+// safe here: a token that is minted but never received simply expires.
+// A call is retried after a network error before any response, and after
+// 408, 429, 500, 502, 503 and 504; never after other statuses.
+type RetryPolicy struct {
+	// MaxAttempts is the total number of attempts, first included.
+	MaxAttempts int
+	// BaseDelay is the backoff before the second attempt; it doubles per
+	// attempt up to MaxDelay, and each wait is drawn uniformly from
+	// [0, backoff) ("full jitter").
+	BaseDelay time.Duration
+	// MaxDelay caps the backoff.
+	MaxDelay time.Duration
+	// MaxRetryAfter caps a wait that a Retry-After header asks for.
+	MaxRetryAfter time.Duration
+}
+
+// DefaultRetryPolicy returns the policy a Client uses unless told
+// otherwise: 3 attempts, 200ms base delay, 2s max delay, Retry-After
+// honoured up to 10s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 3, BaseDelay: 200 * time.Millisecond, MaxDelay: 2 * time.Second, MaxRetryAfter: 10 * time.Second}
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.BaseDelay == 0 {
+		p.BaseDelay = d.BaseDelay
+	}
+	if p.MaxDelay == 0 {
+		p.MaxDelay = d.MaxDelay
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
+	}
+	return p
+}
+
+func (p RetryPolicy) validate() error {
+	if p.MaxAttempts < 1 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
+		return invalidConfig("retry policy %+v has a negative field; use WithoutRetry to turn retries off", p)
+	}
+	return nil
+}
