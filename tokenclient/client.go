@@ -68,6 +68,11 @@ func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The generated builder resolves "./v3/…" against server, which drops
+	// a path prefix without a trailing slash (api.NewClient adds it too).
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
 	req, err := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil)
 	if err != nil {
 		return nil, invalidConfig("cannot build a request for base URL %q: %v", server, err)
