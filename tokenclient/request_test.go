@@ -149,6 +149,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"secret key with newline", testCustomerID, testSecretKey + "\n", nil, "control character"},
 		{"secret key with CR LF injection", testCustomerID, "abc\r\nX-Evil: 1", nil, "control character"},
 		{"secret key with spaces", testCustomerID, " " + testSecretKey, nil, "white space"},
+		{"secret key with DEL", testCustomerID, testSecretKey + "\x7f", nil, "control character"},
 		{"instance with host", testCustomerID, testSecretKey, []Option{WithInstance("evil.com/#")}, "not a single DNS label"},
 		{"instance with dot", testCustomerID, testSecretKey, []Option{WithInstance("evil.com")}, "not a single DNS label"},
 		{"instance empty", testCustomerID, testSecretKey, []Option{WithInstance("")}, "not a single DNS label"},

@@ -1,0 +1,84 @@
+// Package specpage extracts the OpenAPI spec from what Flinks publishes: a
+// documentation page in markdown with one ```yaml fence, or the raw YAML or
+// JSON spec itself.
+package specpage
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// ErrNoSpec is matched by errors.Is when a page holds no spec or more than
+// one.
+var ErrNoSpec = errors.New("specpage: no single OpenAPI spec found")
+
+// Extract returns the spec in page, byte for byte: the content of its only
+// yaml fence (the lines between the fence lines), or page itself when page
+// is a raw spec (it starts with "openapi:" or "{", after blank lines).
+func Extract(page []byte) ([]byte, error) {
+	blocks, err := yamlFences(page)
+	if err != nil {
+		return nil, err
+	}
+	switch len(blocks) {
+	case 1:
+		return blocks[0], nil
+	case 0:
+		trimmed := bytes.TrimLeft(page, " \t\r\n")
+		if bytes.HasPrefix(trimmed, []byte("openapi:")) || bytes.HasPrefix(trimmed, []byte("{")) {
+			return page, nil
+		}
+		return nil, fmt.Errorf("%w: the page has no ```yaml fence and is not a raw spec (want a line starting with openapi: or a JSON object)", ErrNoSpec)
+	default:
+		return nil, fmt.Errorf("%w: the page has %d ```yaml fences; which one is the spec is ambiguous", ErrNoSpec, len(blocks))
+	}
+}
+
+// yamlFences returns the content of every fenced block whose info string
+// starts with "yaml". A fence is three or more backticks; it closes at a
+// line of at least as many backticks and nothing else.
+func yamlFences(page []byte) ([][]byte, error) {
+	var (
+		blocks  [][]byte
+		open    []byte // the opening run of backticks, nil outside a fence
+		isYAML  bool
+		start   int
+		lineNum int
+	)
+	for pos := 0; pos < len(page); {
+		end := bytes.IndexByte(page[pos:], '\n')
+		next := len(page)
+		if end >= 0 {
+			next = pos + end + 1
+		}
+		line := bytes.TrimRight(page[pos:next], "\r\n")
+		lineNum++
+		ticks := leadingBackticks(line)
+		switch {
+		case open == nil && len(ticks) >= 3:
+			open = ticks
+			info := bytes.TrimSpace(line[len(ticks):])
+			isYAML = bytes.HasPrefix(info, []byte("yaml")) || bytes.HasPrefix(info, []byte("yml"))
+			start = next
+		case open != nil && len(ticks) >= len(open) && len(bytes.TrimSpace(line[len(ticks):])) == 0:
+			if isYAML {
+				blocks = append(blocks, page[start:pos])
+			}
+			open = nil
+		}
+		pos = next
+	}
+	if open != nil {
+		return nil, fmt.Errorf("%w: a ``` fence opened on the page is never closed", ErrNoSpec)
+	}
+	return blocks, nil
+}
+
+func leadingBackticks(line []byte) []byte {
+	n := 0
+	for n < len(line) && line[n] == '`' {
+		n++
+	}
+	return line[:n]
+}
