@@ -5,39 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/http"
-	"net/http/httptest"
+	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
+	"github.com/flinkskit/flinks-token-go/flinkstest"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
-// The toolbox demo values from the Flinks spec.
-const (
-	customerID = "43387ca6-0391-4c82-857d-70d95f087ecb"
-	secretKey  = "c4569c54-e167-4d34-8de6-f4113bc82414"
-)
-
-// flinks stands in for https://toolbox-api.private.fin.ag: it answers the
-// documented 200 for the demo secret key and the documented 401 otherwise.
-func flinks() *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if r.Header.Get("flinks-auth-key") != secretKey {
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprint(w, `{"HttpStatusCode":401,"Message":"You must provide a valid auth key","FlinksCode":"UNAUTHORIZED"}`)
-			return
-		}
-		fmt.Fprint(w, `{"HttpStatusCode":200,"Token":"d65f1adb-8ebc-48dc-be8b-20c773ba1565"}`)
-	}))
-}
-
 func Example() {
-	srv := flinks()
+	// A fake Flinks; in production drop WithBaseURL and pass
+	// WithInstance("yourinstance") with your own credentials.
+	srv := flinkstest.NewServer()
 	defer srv.Close()
 
-	// In production: tokenclient.New(customerID, secretKey, tokenclient.WithInstance("yourinstance")).
-	c, err := tokenclient.New(customerID, secretKey, tokenclient.WithBaseURL(srv.URL))
+	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
+		tokenclient.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -45,15 +27,16 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(tok.Value, tok.Valid())
-	// Output: d65f1adb-8ebc-48dc-be8b-20c773ba1565 true
+	_, issued := srv.Lookup(tok.Value)
+	fmt.Println(issued, tok.Valid(), time.Until(tok.ExpiresAt).Round(time.Minute))
+	// Output: true true 30m0s
 }
 
 func Example_unauthorized() {
-	srv := flinks()
+	srv := flinkstest.NewServer()
 	defer srv.Close()
 
-	c, err := tokenclient.New(customerID, "not-the-secret-key", tokenclient.WithBaseURL(srv.URL))
+	c, err := tokenclient.New(flinkstest.DefaultCustomerID, "not-the-secret-key", tokenclient.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -70,7 +53,7 @@ func Example_unauthorized() {
 }
 
 func Example_badInput() {
-	_, err := tokenclient.New(customerID, secretKey, tokenclient.WithInstance("evil.com/#"))
+	_, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithInstance("evil.com/#"))
 	fmt.Println(errors.Is(err, tokenclient.ErrInvalidConfig))
 	fmt.Println(err)
 	// Output:
@@ -81,16 +64,16 @@ func Example_badInput() {
 // The generated client, with the secret key added by a request editor and
 // the response mapped by TokenFromResponse.
 func ExampleSecretKeyEditor() {
-	srv := flinks()
+	srv := flinkstest.NewServer()
 	defer srv.Close()
 
 	c, err := api.NewClientWithResponses(srv.URL,
 		api.WithHTTPClient(tokenclient.NewHTTPClient()),
-		api.WithRequestEditorFn(tokenclient.SecretKeyEditor(secretKey)))
+		api.WithRequestEditorFn(tokenclient.SecretKeyEditor(flinkstest.DefaultSecretKey)))
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := c.GenerateAuthorizeTokenWithResponse(context.Background(), customerID, nil)
+	resp, err := c.GenerateAuthorizeTokenWithResponse(context.Background(), flinkstest.DefaultCustomerID, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -98,6 +81,7 @@ func ExampleSecretKeyEditor() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(tok.Value)
-	// Output: d65f1adb-8ebc-48dc-be8b-20c773ba1565
+	_, issued := srv.Lookup(tok.Value)
+	fmt.Println(issued)
+	// Output: true
 }

@@ -1,0 +1,131 @@
+package flinkstest
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Fault is one misbehaviour to inject; set exactly one of Status, Drop,
+// Malformed, Oversized. Latency may accompany any of them, or stand alone
+// (then the request is answered normally, late).
+type Fault struct {
+	// Status answers with this HTTP status and a Flinks-style JSON error body.
+	Status int
+	// RetryAfter, with Status, sets the Retry-After header ("2", or an HTTP date).
+	RetryAfter string
+	// Latency delays the answer.
+	Latency time.Duration
+	// Drop closes the connection without answering.
+	Drop bool
+	// Malformed answers 200 with a body that is not JSON.
+	Malformed bool
+	// Oversized answers 200 with a JSON body of this many bytes; a negative
+	// value streams a body that never ends.
+	Oversized int64
+}
+
+func (f Fault) validate() error {
+	set := 0
+	for _, on := range []bool{f.Status != 0, f.Drop, f.Malformed, f.Oversized != 0} {
+		if on {
+			set++
+		}
+	}
+	switch {
+	case set > 1:
+		return fmt.Errorf("flinkstest: fault %+v sets more than one of Status, Drop, Malformed, Oversized", f)
+	case set == 0 && f.Latency <= 0:
+		return fmt.Errorf("flinkstest: fault %+v does nothing; set Status, Drop, Malformed, Oversized or Latency", f)
+	case f.Status != 0 && (f.Status < 200 || f.Status > 599):
+		return fmt.Errorf("flinkstest: fault status %d is not a final HTTP status (200-599)", f.Status)
+	case f.RetryAfter != "" && f.Status == 0:
+		return fmt.Errorf("flinkstest: fault RetryAfter needs a Status")
+	}
+	return nil
+}
+
+// FailNext makes the next n requests that pass spec validation misbehave
+// as f says; faults queue behind ones injected before. It returns an error
+// if f is not a single, meaningful fault.
+func (h *Handler) FailNext(n int, f Fault) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	if n < 1 {
+		return fmt.Errorf("flinkstest: FailNext(%d): want n >= 1", n)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for range n {
+		h.faults = append(h.faults, f)
+	}
+	return nil
+}
+
+// PendingFaults returns how many injected faults are still queued.
+func (h *Handler) PendingFaults() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.faults)
+}
+
+func (h *Handler) nextFault() (Fault, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.faults) == 0 {
+		return Fault{}, false
+	}
+	f := h.faults[0]
+	h.faults = h.faults[1:]
+	return f, true
+}
+
+// serve answers r as the fault says; after a pure latency fault, normal
+// answers it.
+func (f Fault) serve(w http.ResponseWriter, r *http.Request, normal http.Handler) {
+	if !sleep(r.Context(), f.Latency) {
+		return
+	}
+	switch {
+	case f.Drop:
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			http.Error(w, "flinkstest: cannot drop the connection: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		_ = conn.Close()
+	case f.Status != 0:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		writeError(w, f.Status, "INJECTED_FAULT", fmt.Sprintf("fault injected by flinkstest: %d %s", f.Status, http.StatusText(f.Status)))
+	case f.Malformed:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`<html><body>502 Bad Gateway</body></html>`))
+	case f.Oversized != 0:
+		writeOversized(w, f.Oversized)
+	default:
+		normal.ServeHTTP(w, r)
+	}
+}
+
+// writeOversized writes a 200 JSON body of n bytes, or an endless one for n < 0.
+func writeOversized(w http.ResponseWriter, n int64) {
+	w.Header().Set("Content-Type", "application/json")
+	chunk := []byte(strings.Repeat(" ", 64<<10))
+	_, _ = w.Write([]byte("{"))
+	written := int64(2) // the braces
+	for n < 0 || written < n {
+		c := chunk
+		if n >= 0 && int64(len(c)) > n-written {
+			c = c[:n-written]
+		}
+		if _, err := w.Write(c); err != nil {
+			return
+		}
+		written += int64(len(c))
+	}
+	_, _ = w.Write([]byte("}"))
+}

@@ -1,0 +1,233 @@
+package flinkstest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/flinkskit/flinks-token-go/api"
+	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+)
+
+// The spec's own example values (the Flinks toolbox demo credentials),
+// which the fake accepts unless told otherwise.
+const (
+	DefaultCustomerID = "43387ca6-0391-4c82-857d-70d95f087ecb"
+	DefaultSecretKey  = "c4569c54-e167-4d34-8de6-f4113bc82414"
+)
+
+// The spec's 401 body.
+const (
+	unauthorizedMessage = "You must provide a valid auth key"
+	unauthorizedCode    = "UNAUTHORIZED"
+)
+
+// Option configures a Handler or Server.
+type Option func(*Handler)
+
+// WithSecretKeys replaces the accepted secret keys (by default
+// DefaultSecretKey).
+func WithSecretKeys(keys ...string) Option {
+	return func(h *Handler) { h.secretKeys = setOf(keys) }
+}
+
+// WithCustomerIDs replaces the accepted customer ids (by default
+// DefaultCustomerID). A request for another customer id gets the 401.
+func WithCustomerIDs(ids ...string) Option {
+	return func(h *Handler) { h.customerIDs = setOf(ids) }
+}
+
+// WithLatency delays every response by d (or until the request is
+// cancelled).
+func WithLatency(d time.Duration) Option {
+	return func(h *Handler) { h.latency = d }
+}
+
+// WithClock sets the clock used to stamp issued tokens.
+func WithClock(now func() time.Time) Option {
+	return func(h *Handler) { h.now = now }
+}
+
+// WithLogger logs one record per request to l. Records never contain a
+// secret key or a token.
+func WithLogger(l *slog.Logger) Option {
+	return func(h *Handler) { h.logger = l }
+}
+
+func setOf(values []string) map[string]bool {
+	set := make(map[string]bool, len(values))
+	for _, v := range values {
+		set[v] = true
+	}
+	return set
+}
+
+// Handler is the fake Flinks API as an http.Handler, for serving on an
+// address of your choosing; NewServer runs one on loopback. It is safe for
+// concurrent use.
+type Handler struct {
+	secretKeys  map[string]bool
+	customerIDs map[string]bool
+	latency     time.Duration
+	now         func() time.Time
+	logger      *slog.Logger
+
+	validator *specvalidate.Validator
+	routes    http.Handler
+
+	mu     sync.Mutex
+	issued []IssuedToken
+	byVal  map[string]int
+	faults []Fault
+}
+
+// NewHandler returns a fake Flinks API handler.
+func NewHandler(opts ...Option) *Handler {
+	validator, err := specvalidate.New()
+	if err != nil {
+		// The spec is embedded and checked by tests; this cannot happen
+		// in a build that passed them.
+		panic(err)
+	}
+	h := &Handler{
+		secretKeys:  setOf([]string{DefaultSecretKey}),
+		customerIDs: setOf([]string{DefaultCustomerID}),
+		now:         time.Now,
+		validator:   validator,
+		byVal:       map[string]int{},
+	}
+	for _, opt := range opts {
+		opt(h)
+	}
+	h.routes = api.HandlerWithOptions(api.NewStrictHandler(strictFlinks{h}, nil), api.StdHTTPServerOptions{
+		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, http.StatusBadRequest, "INVALID_REQUEST", err.Error())
+		},
+	})
+	return h
+}
+
+// ServeHTTP validates r against the spec, applies any pending fault, and
+// answers as Flinks would.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := h.now()
+	rec := &statusRecorder{ResponseWriter: w}
+	h.serve(rec, r)
+	if h.logger != nil {
+		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status), slog.Duration("took", h.now().Sub(start)))
+	}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	if _, err := h.validator.Request(r); err != nil {
+		status, code := http.StatusBadRequest, "INVALID_REQUEST"
+		switch {
+		case errors.Is(err, routers.ErrMethodNotAllowed):
+			status, code = http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED"
+		case errors.Is(err, routers.ErrPathNotFound):
+			status, code = http.StatusNotFound, "NOT_FOUND"
+		}
+		writeError(w, status, code, redact(err.Error(), r.Header.Values("flinks-auth-key")...))
+		return
+	}
+	if !sleep(r.Context(), h.latency) {
+		return
+	}
+	if f, ok := h.nextFault(); ok {
+		f.serve(w, r, h.routes)
+		return
+	}
+	h.routes.ServeHTTP(w, r)
+}
+
+// strictFlinks implements the generated strict server interface.
+type strictFlinks struct{ h *Handler }
+
+func (s strictFlinks) GenerateAuthorizeToken(_ context.Context, req api.GenerateAuthorizeTokenRequestObject) (api.GenerateAuthorizeTokenResponseObject, error) {
+	h := s.h
+	if !h.secretKeys[req.Params.FlinksAuthKey] || !h.customerIDs[req.CustomerId] {
+		return api.GenerateAuthorizeToken401JSONResponse{
+			HttpStatusCode: ptr(http.StatusUnauthorized),
+			Message:        ptr(unauthorizedMessage),
+			FlinksCode:     ptr(unauthorizedCode),
+		}, nil
+	}
+	token := h.issue(req.CustomerId)
+	return api.GenerateAuthorizeToken200JSONResponse{HttpStatusCode: ptr(http.StatusOK), Token: &token}, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(api.GenerateAuthorizeToken401JSONResponseBody{
+		HttpStatusCode: &status, FlinksCode: &code, Message: &message,
+	})
+}
+
+// redact hides secrets in a message that may quote the request.
+func redact(msg string, secrets ...string) string {
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "[REDACTED]")
+		}
+	}
+	return msg
+}
+
+// newGUID returns a random (version 4) GUID.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// sleep waits d, reporting false if the request went away first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(p)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

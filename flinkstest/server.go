@@ -1,0 +1,37 @@
+package flinkstest
+
+import (
+	"net/http"
+	"net/http/httptest"
+)
+
+// Server is a fake Flinks API listening on a loopback address, for
+// end-to-end tests. Its Handler methods (Issued, Redeem, FailNext, …) are
+// promoted.
+type Server struct {
+	*Handler
+
+	// URL is the base URL, http://127.0.0.1:port with no trailing slash;
+	// pass it to tokenclient.WithBaseURL.
+	URL string
+
+	ts *httptest.Server
+}
+
+// NewServer starts and returns a fake Flinks API. The caller should call
+// Close when finished, to shut it down.
+func NewServer(opts ...Option) *Server {
+	h := NewHandler(opts...)
+	ts := httptest.NewServer(h)
+	return &Server{Handler: h, URL: ts.URL, ts: ts}
+}
+
+// Close shuts down the server and blocks until all outstanding requests
+// on it have completed.
+func (s *Server) Close() { s.ts.Close() }
+
+// Client returns an HTTP client configured for requests to the server.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// CloseClientConnections closes any open HTTP connections to the server.
+func (s *Server) CloseClientConnections() { s.ts.CloseClientConnections() }
