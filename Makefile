@@ -4,13 +4,17 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v '/api$$')
 
-.PHONY: help generate check-generated vet staticcheck test fuzz
+.PHONY: help demo generate check-generated vet staticcheck test fuzz
 
 help:
+	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
 	@echo "make generate         regenerate api/ from openapi.yaml and oapi-codegen.yaml"
 	@echo "make check-generated  regenerate from scratch; fail if api/ differs from what is committed"
 	@echo "make test             check-generated, go vet, staticcheck, go test -race ./..."
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
+
+demo:
+	$(GO) run ./cmd/flinks-token -fake
 
 generate:
 	$(GO) generate ./...

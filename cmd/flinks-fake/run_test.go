@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/tokenclient"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	env := map[string]string{"FLINKS_FAKE_SECRET_KEYS": "key-one, key-two"}
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-fail-next", "1", "-fail-status", "503", "-retry-after", "2"},
+			func(n string) string { return env[n] }, &logs, ready)
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("run returned before serving: %v", err)
+	}
+
+	client := func(key string) *tokenclient.Client {
+		c, err := tokenclient.New(flinkstest.DefaultCustomerID, key, tokenclient.WithBaseURL("http://"+addr), tokenclient.WithoutRetry())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	_, err := client("key-one").GenerateAuthorizeToken(ctx)
+	if e, ok := errors.AsType[*tokenclient.APIError](err); !ok || e.StatusCode != 503 || e.RetryAfter.Seconds() != 2 {
+		t.Errorf("first call: got %v, want the injected 503 with Retry-After 2", err)
+	}
+	tok, err := client("key-two").GenerateAuthorizeToken(ctx)
+	if err != nil {
+		t.Errorf("second call: got %v, want a token", err)
+	}
+	if _, err := client(flinkstest.DefaultSecretKey).GenerateAuthorizeToken(ctx); !errors.Is(err, tokenclient.ErrUnauthorized) {
+		t.Errorf("demo key when keys are configured: got %v, want ErrUnauthorized", err)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after SIGINT/SIGTERM (ctx cancel): got %v, want nil", err)
+	}
+	out := logs.String()
+	for _, want := range []string{`"msg":"listening"`, `"status":503`, `"status":200`, `"status":401`, `"msg":"shutting down"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("logs lack %s:\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{"key-one", "key-two", flinkstest.DefaultSecretKey, tok.Value} {
+		if strings.Contains(out, secret) {
+			t.Errorf("logs contain %q:\n%s", secret, out)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-nope"}, "not defined"},
+		{[]string{"some-secret"}, "unexpected argument"},
+		{[]string{"-fail-next", "1", "-fail-status", "99"}, "not a final HTTP status"},
+		{[]string{"-secret-keys-file", filepath.Join(t.TempDir(), "none")}, "read secret keys"},
+	}
+	for _, tt := range tests {
+		var stderr syncBuffer
+		err := run(context.Background(), tt.args, func(string) string { return "" }, &stderr, nil)
+		if exitCode(err) != 2 || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run(%q): got %v (exit %d), want a usage error containing %q", tt.args, err, exitCode(err), tt.want)
+		}
+		if strings.Contains(err.Error()+stderr.String(), "some-secret") {
+			t.Errorf("run(%q) echoes its argument", tt.args)
+		}
+	}
+}

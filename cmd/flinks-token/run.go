@@ -1,0 +1,265 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/tokenclient"
+)
+
+// Exit codes, documented in -h.
+const (
+	exitOK           = 0
+	exitOther        = 1
+	exitUsage        = 2
+	exitUnauthorized = 3
+	exitAPI          = 4
+	exitNetwork      = 5
+)
+
+const usageText = `Usage: flinks-token [flags]
+
+Mints one single-use Flinks authorize token and prints it (valid for at most
+30 minutes, spent by its first use).
+
+Configuration comes from flags or the environment:
+  FLINKS_INSTANCE     the {instance} of https://{instance}-api.private.fin.ag (default toolbox)
+  FLINKS_CUSTOMER_ID  your customer id (a GUID)
+  FLINKS_SECRET_KEY   your secret key
+  FLINKS_BASE_URL     a base URL overriding the instance (a proxy or a fake)
+The secret key is never a flag value (shell history, ps): it comes from
+FLINKS_SECRET_KEY, or from -secret-key-file (a path, or - for stdin).
+
+Flags:
+`
+
+const exitCodesText = `
+Exit codes:
+  0  a token (or Connect URL) was printed
+  1  an unexpected error
+  2  usage error: bad flag, missing or malformed configuration
+  3  unauthorized: Flinks rejected the secret key (401)
+  4  other Flinks API error (non-2xx, malformed answer)
+  5  network error or timeout
+
+Examples:
+  flinks-token -fake                      # no credentials, no network: an in-process fake Flinks
+  FLINKS_CUSTOMER_ID=… FLINKS_SECRET_KEY=… flinks-token -instance sandbox -connect-url
+  flinks-token -secret-key-file key.txt -json
+`
+
+// usageError marks errors caused by how the command was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+type config struct {
+	instance   string
+	customerID string
+	baseURL    string
+	keyFile    string
+	connectURL bool
+	params     url.Values
+	jsonOut    bool
+	fake       bool
+	timeout    time.Duration
+	attempts   int
+	// explicit holds the flags given on the command line; under -fake
+	// only these override the fake's credentials, not the environment.
+	explicit map[string]bool
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cfg.fake {
+		// A fake that ignores the environment, so that real credentials
+		// exported in the shell neither fail the demo nor reach it.
+		getenv = func(string) string { return "" }
+		srv := flinkstest.NewServer()
+		defer srv.Close()
+		cfg.baseURL = srv.URL
+		if !cfg.explicit["customer-id"] {
+			cfg.customerID = flinkstest.DefaultCustomerID
+		}
+		if !cfg.explicit["secret-key-file"] {
+			cfg.keyFile = ""
+			getenv = func(name string) string {
+				if name == "FLINKS_SECRET_KEY" {
+					return flinkstest.DefaultSecretKey
+				}
+				return ""
+			}
+		}
+	}
+	secretKey, err := readSecretKey(cfg.keyFile, getenv, stdin)
+	if err != nil {
+		return err
+	}
+	if cfg.customerID == "" {
+		return usagef("no customer id: set FLINKS_CUSTOMER_ID or -customer-id (or use -fake)")
+	}
+	if secretKey == "" {
+		return usagef("no secret key: set FLINKS_SECRET_KEY or -secret-key-file (or use -fake)")
+	}
+
+	opts := []tokenclient.Option{
+		tokenclient.WithInstance(cfg.instance),
+		tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: cfg.attempts}),
+		tokenclient.WithUserAgent("flinks-token"),
+	}
+	if cfg.baseURL != "" {
+		opts = append(opts, tokenclient.WithBaseURL(cfg.baseURL))
+	}
+	client, err := tokenclient.New(cfg.customerID, secretKey, opts...)
+	if err != nil {
+		return usageError{err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	defer cancel()
+	tok, err := client.GenerateAuthorizeToken(ctx)
+	if err != nil {
+		return err
+	}
+	return printToken(stdout, cfg, tok)
+}
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	cfg := config{params: url.Values{}, explicit: map[string]bool{}}
+	fs := flag.NewFlagSet("flinks-token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), exitCodesText)
+	}
+	fs.StringVar(&cfg.instance, "instance", envOr(getenv, "FLINKS_INSTANCE", "toolbox"), "Flinks `instance`: toolbox, sandbox or your production name (env FLINKS_INSTANCE)")
+	fs.StringVar(&cfg.customerID, "customer-id", getenv("FLINKS_CUSTOMER_ID"), "your customer id, a `GUID` (env FLINKS_CUSTOMER_ID)")
+	fs.StringVar(&cfg.baseURL, "base-url", getenv("FLINKS_BASE_URL"), "base `URL` overriding the instance, for proxies and fakes (env FLINKS_BASE_URL)")
+	fs.StringVar(&cfg.keyFile, "secret-key-file", "", "read the secret key from `path` (- for stdin) instead of FLINKS_SECRET_KEY")
+	fs.BoolVar(&cfg.connectURL, "connect-url", false, "print the Flinks Connect iframe URL for the token instead of the token")
+	fs.Func("connect-param", "add `key=value` to the Connect URL (repeatable), e.g. demo=true", func(kv string) error {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("want key=value, got %q", kv)
+		}
+		cfg.params.Add(k, v)
+		return nil
+	})
+	fs.BoolVar(&cfg.jsonOut, "json", false, `print {"token":…,"expires_at":…} (with "connect_url" under -connect-url)`)
+	fs.BoolVar(&cfg.fake, "fake", false, "mint against an in-process fake Flinks with the spec's demo credentials: no credentials, no network;\nthe environment is ignored, -customer-id and -secret-key-file are not")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "give up after this `duration`, retries included")
+	fs.IntVar(&cfg.attempts, "attempts", 3, "attempts at most, for network errors and 408/429/5xx")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, usageError{err}
+	}
+	fs.Visit(func(f *flag.Flag) { cfg.explicit[f.Name] = true })
+	switch {
+	case fs.NArg() > 0:
+		// Not echoed: a stray argument may well be the secret key.
+		return cfg, usagef("%d unexpected argument(s) after the flags; the secret key is never an argument, see -h", fs.NArg())
+	case len(cfg.params) > 0 && !cfg.connectURL:
+		return cfg, usagef("-connect-param needs -connect-url")
+	case cfg.timeout <= 0:
+		return cfg, usagef("-timeout must be positive")
+	case cfg.attempts < 1:
+		return cfg, usagef("-attempts must be at least 1")
+	case cfg.fake && cfg.explicit["base-url"]:
+		return cfg, usagef("-fake and -base-url exclude each other")
+	}
+	return cfg, nil
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// readSecretKey reads the key from path ("-" for stdin) or, without a
+// path, from FLINKS_SECRET_KEY. One trailing newline is dropped.
+func readSecretKey(path string, getenv func(string) string, stdin io.Reader) (string, error) {
+	if path == "" {
+		return getenv("FLINKS_SECRET_KEY"), nil
+	}
+	var (
+		b   []byte
+		err error
+	)
+	if path == "-" {
+		b, err = io.ReadAll(io.LimitReader(stdin, 64<<10))
+	} else {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return "", usagef("read the secret key: %w", err)
+	}
+	key := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if key == "" {
+		return "", usagef("the secret key from %s is empty", path)
+	}
+	return key, nil
+}
+
+func printToken(w io.Writer, cfg config, tok tokenclient.Token) error {
+	var connect string
+	if cfg.connectURL {
+		var err error
+		if connect, err = tokenclient.ConnectURL(cfg.instance, tok, cfg.params); err != nil {
+			return usageError{err}
+		}
+	}
+	if cfg.jsonOut {
+		return json.NewEncoder(w).Encode(struct {
+			Token      string    `json:"token"`
+			ExpiresAt  time.Time `json:"expires_at"`
+			ConnectURL string    `json:"connect_url,omitempty"`
+		}{tok.Value, tok.ExpiresAt.UTC(), connect})
+	}
+	if cfg.connectURL {
+		_, err := fmt.Fprintln(w, connect)
+		return err
+	}
+	_, err := fmt.Fprintln(w, tok.Value)
+	return err
+}
+
+func exitCode(err error) int {
+	var usage usageError
+	var apiErr *tokenclient.APIError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &usage), errors.Is(err, tokenclient.ErrInvalidConfig):
+		return exitUsage
+	case errors.Is(err, tokenclient.ErrUnauthorized):
+		return exitUnauthorized
+	case errors.As(err, &apiErr):
+		return exitAPI
+	case errors.Is(err, context.Canceled):
+		return exitOther
+	default:
+		return exitNetwork
+	}
+}

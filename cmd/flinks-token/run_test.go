@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flinkskit/flinks-token-go/flinkstest"
+)
+
+var guid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+const wrongKey = "wrong-secret-0000"
+
+func TestRun(t *testing.T) {
+	srv := flinkstest.NewServer()
+	t.Cleanup(srv.Close)
+	closed := httptest.NewServer(nil)
+	closed.Close()
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(flinkstest.DefaultSecretKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	realEnv := map[string]string{
+		"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
+		"FLINKS_BASE_URL":    srv.URL,
+	}
+
+	tests := []struct {
+		name      string
+		args      []string
+		env       map[string]string
+		stdin     string
+		fault     *flinkstest.Fault
+		wantCode  int
+		wantOut   func(string) bool
+		wantInErr string
+	}{
+		{name: "fake prints a token", args: []string{"-fake"}, wantOut: isGUIDLine},
+		{name: "fake ignores real credentials in the environment", args: []string{"-fake"}, env: map[string]string{"FLINKS_SECRET_KEY": wrongKey, "FLINKS_CUSTOMER_ID": "x"}, wantOut: isGUIDLine},
+		{name: "fake json", args: []string{"-fake", "-json"}, wantOut: isTokenJSON},
+		{name: "fake connect url", args: []string{"-fake", "-connect-url", "-connect-param", "demo=true"}, wantOut: func(s string) bool {
+			return regexp.MustCompile(`^https://toolbox-iframe\.private\.fin\.ag/v2/\?authorizeToken=[0-9a-f-]{36}&demo=true\n$`).MatchString(s)
+		}},
+		{name: "environment configuration", env: realEnv, wantOut: isGUIDLine},
+		{name: "secret key from file", args: []string{"-secret-key-file", keyFile}, env: without(realEnv, "FLINKS_SECRET_KEY"), wantOut: isGUIDLine},
+		{name: "secret key from stdin", args: []string{"-secret-key-file", "-"}, env: without(realEnv, "FLINKS_SECRET_KEY"), stdin: flinkstest.DefaultSecretKey + "\r\n", wantOut: isGUIDLine},
+		{name: "help", args: []string{"-h"}, wantCode: exitOK},
+
+		{name: "unknown flag", args: []string{"-nope"}, wantCode: exitUsage, wantInErr: "flag provided but not defined"},
+		{name: "secret key as argument", args: []string{"-fake", flinkstest.DefaultSecretKey}, wantCode: exitUsage, wantInErr: "never an argument"},
+		{name: "no customer id", env: without(realEnv, "FLINKS_CUSTOMER_ID"), wantCode: exitUsage, wantInErr: "no customer id"},
+		{name: "no secret key", env: without(realEnv, "FLINKS_SECRET_KEY"), wantCode: exitUsage, wantInErr: "no secret key"},
+		{name: "bad customer id", env: with(realEnv, "FLINKS_CUSTOMER_ID", "acme"), wantCode: exitUsage, wantInErr: "not a GUID"},
+		{name: "bad instance", args: []string{"-instance", "evil.com/#"}, env: without(realEnv, "FLINKS_BASE_URL"), wantCode: exitUsage, wantInErr: "not a single DNS label"},
+		{name: "plain http base URL", env: with(realEnv, "FLINKS_BASE_URL", "http://flinks.example"), wantCode: exitUsage, wantInErr: "use https"},
+		{name: "missing key file", args: []string{"-secret-key-file", filepath.Join(t.TempDir(), "none")}, env: realEnv, wantCode: exitUsage, wantInErr: "read the secret key"},
+		{name: "empty stdin", args: []string{"-secret-key-file", "-"}, env: realEnv, wantCode: exitUsage, wantInErr: "is empty"},
+		{name: "connect-param without connect-url", args: []string{"-fake", "-connect-param", "demo=true"}, wantCode: exitUsage, wantInErr: "needs -connect-url"},
+		{name: "connect-param malformed", args: []string{"-fake", "-connect-url", "-connect-param", "demo"}, wantCode: exitUsage, wantInErr: "key=value"},
+		{name: "fake with base URL", args: []string{"-fake", "-base-url", srv.URL}, wantCode: exitUsage, wantInErr: "exclude each other"},
+		{name: "bad timeout", args: []string{"-fake", "-timeout", "0s"}, wantCode: exitUsage, wantInErr: "-timeout"},
+
+		{name: "unauthorized", args: []string{"-fake", "-secret-key-file", "-"}, stdin: wrongKey, wantCode: exitUnauthorized, wantInErr: "401 Unauthorized"},
+		{name: "unauthorized via environment", env: with(realEnv, "FLINKS_SECRET_KEY", wrongKey), wantCode: exitUnauthorized, wantInErr: "401"},
+		{name: "other API error", env: realEnv, fault: &flinkstest.Fault{Status: 404}, wantCode: exitAPI, wantInErr: "404 Not Found"},
+		{name: "malformed answer", env: realEnv, fault: &flinkstest.Fault{Malformed: true}, wantCode: exitAPI, wantInErr: "malformed response"},
+		{name: "network error", args: []string{"-attempts", "1"}, env: with(realEnv, "FLINKS_BASE_URL", closed.URL), wantCode: exitNetwork, wantInErr: "check network access"},
+		{name: "timeout", args: []string{"-timeout", "50ms"}, env: realEnv, fault: &flinkstest.Fault{Latency: time.Hour}, wantCode: exitNetwork, wantInErr: "deadline exceeded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.fault != nil {
+				if err := srv.FailNext(1, *tt.fault); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			getenv := func(name string) string { return tt.env[name] }
+			err := run(context.Background(), tt.args, getenv, strings.NewReader(tt.stdin), &stdout, &stderr)
+			if got := exitCode(err); got != tt.wantCode {
+				t.Errorf("exit code: got %d (%v), want %d", got, err, tt.wantCode)
+			}
+			if tt.wantInErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantInErr)) {
+				t.Errorf("error: got %v, want it to contain %q", err, tt.wantInErr)
+			}
+			if tt.wantOut != nil && !tt.wantOut(stdout.String()) {
+				t.Errorf("stdout: got %q", stdout.String())
+			}
+			if tt.wantCode != exitOK && stdout.Len() != 0 {
+				t.Errorf("stdout on failure: got %q, want nothing", stdout.String())
+			}
+			all := stdout.String() + stderr.String() + fmt.Sprint(err)
+			for _, secret := range []string{flinkstest.DefaultSecretKey, wrongKey} {
+				if strings.Contains(all, secret) {
+					t.Errorf("output contains a secret key: %s", all)
+				}
+			}
+			if err != nil && strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q is not one line", err)
+			}
+		})
+	}
+	if n := srv.PendingFaults(); n != 0 {
+		t.Errorf("%d injected faults were never served", n)
+	}
+}
+
+func TestHelpDocumentsEverything(t *testing.T) {
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"-fake", "-connect-url", "-connect-param", "-json", "-secret-key-file", "-instance", "-customer-id", "-base-url",
+		"FLINKS_INSTANCE", "FLINKS_CUSTOMER_ID", "FLINKS_SECRET_KEY", "FLINKS_BASE_URL", "Exit codes", "  3  unauthorized", "  5  network"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-h output lacks %q", want)
+		}
+	}
+}
+
+func isGUIDLine(s string) bool { return guid.MatchString(strings.TrimSuffix(s, "\n")) && strings.Count(s, "\n") == 1 }
+
+func isTokenJSON(s string) bool {
+	var out struct {
+		Token     string    `json:"token"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return false
+	}
+	left := time.Until(out.ExpiresAt)
+	return guid.MatchString(out.Token) && left > 29*time.Minute && left <= 30*time.Minute
+}
+
+func with(env map[string]string, name, value string) map[string]string {
+	out := map[string]string{name: value}
+	for k, v := range env {
+		if k != name {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func without(env map[string]string, name string) map[string]string {
+	out := with(env, name, "")
+	delete(out, name)
+	return out
+}
