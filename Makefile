@@ -4,12 +4,14 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v '/api$$')
 
-.PHONY: help demo generate check-generated vet staticcheck test fuzz
+.PHONY: help demo generate check-generated update-spec vet staticcheck test fuzz
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
 	@echo "make generate         regenerate api/ from openapi.yaml and oapi-codegen.yaml"
 	@echo "make check-generated  regenerate from scratch; fail if api/ differs from what is committed"
+	@echo "make update-spec SRC=page.md|-|https://…  take a new Flinks spec: validate, report changes, regenerate, build"
+	@echo "                       (ARGS=-fail-on-breaking refuses breaking changes)"
 	@echo "make test             check-generated, go vet, staticcheck, go test -race ./..."
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
 
@@ -27,6 +29,10 @@ check-generated:
 		echo "api/ is not what make generate produces: run make generate and commit the result (never edit api/ by hand)"; \
 		exit 1; \
 	fi
+
+update-spec:
+	@if [ -z "$(SRC)" ]; then echo "usage: make update-spec SRC=<file, - for stdin, or https URL> [ARGS=-fail-on-breaking]"; exit 2; fi
+	$(GO) run ./cmd/specsync $(ARGS) $(SRC)
 
 vet:
 	$(GO) vet ./...

@@ -15,7 +15,8 @@ var ErrNoSpec = errors.New("specpage: no single OpenAPI spec found")
 
 // Extract returns the spec in page, byte for byte: the content of its only
 // yaml fence (the lines between the fence lines), or page itself when page
-// is a raw spec (it starts with "openapi:" or "{", after blank lines).
+// is a raw spec (it starts with "openapi:", "swagger:" or "{", after blank
+// lines; whether it is OpenAPI 3 is for the loader to say).
 func Extract(page []byte) ([]byte, error) {
 	blocks, err := yamlFences(page)
 	if err != nil {
@@ -26,10 +27,12 @@ func Extract(page []byte) ([]byte, error) {
 		return blocks[0], nil
 	case 0:
 		trimmed := bytes.TrimLeft(page, " \t\r\n")
-		if bytes.HasPrefix(trimmed, []byte("openapi:")) || bytes.HasPrefix(trimmed, []byte("{")) {
-			return page, nil
+		for _, prefix := range []string{"openapi:", "swagger:", "{"} {
+			if bytes.HasPrefix(trimmed, []byte(prefix)) {
+				return page, nil
+			}
 		}
-		return nil, fmt.Errorf("%w: the page has no ```yaml fence and is not a raw spec (want a line starting with openapi: or a JSON object)", ErrNoSpec)
+		return nil, fmt.Errorf("%w: the page has no ```yaml fence and is not a raw spec (want a line starting with openapi: or swagger:, or a JSON object)", ErrNoSpec)
 	default:
 		return nil, fmt.Errorf("%w: the page has %d ```yaml fences; which one is the spec is ambiguous", ErrNoSpec, len(blocks))
 	}

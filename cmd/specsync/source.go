@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// readSource reads SRC: "-" for stdin, an https URL, or a file path.
+func readSource(ctx context.Context, src string, stdin io.Reader, hc *http.Client) ([]byte, error) {
+	switch {
+	case src == "-":
+		return readLimited(stdin, "stdin")
+	case strings.Contains(src, "://"):
+		return fetch(ctx, src, hc)
+	default:
+		f, err := os.Open(src)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("read SRC: %w", err)}
+		}
+		defer f.Close()
+		return readLimited(f, src)
+	}
+}
+
+func fetch(ctx context.Context, raw string, hc *http.Client) ([]byte, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, usageError{fmt.Errorf("SRC %q: URLs must be https://host/…", raw)}
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch SRC: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch SRC: %s answered %s", u.Redacted(), resp.Status)
+	}
+	return readLimited(resp.Body, u.Redacted())
+}
+
+func readLimited(r io.Reader, name string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxSpecBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > maxSpecBytes {
+		return nil, fmt.Errorf("read %s: larger than %d bytes; is this a spec?", name, maxSpecBytes)
+	}
+	if len(b) == 0 {
+		return nil, errors.New("read " + name + ": empty")
+	}
+	return b, nil
+}
