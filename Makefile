@@ -4,7 +4,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v '/api$$')
 
-.PHONY: help demo generate check-generated update-spec vet staticcheck test fuzz
+.PHONY: help demo generate check-generated update-spec vet staticcheck test bench fuzz
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
@@ -13,6 +13,7 @@ help:
 	@echo "make update-spec SRC=page.md|-|https://…  take a new Flinks spec: validate, report changes, regenerate, build"
 	@echo "                       (ARGS=-fail-on-breaking refuses breaking changes)"
 	@echo "make test             check-generated, go vet, staticcheck, go test -race ./..."
+	@echo "make bench            client benchmarks (raw net/http vs generated vs tokenclient) and the Pool"
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
 
 demo:
@@ -42,6 +43,13 @@ staticcheck:
 
 test: check-generated vet staticcheck
 	$(GO) test -race ./...
+
+# One run compares the clients side by side; the Pool benchmark waits for
+# refills between Gets, so it runs a fixed count.
+BENCHCOUNT ?= 1
+bench:
+	$(GO) test -run='^$$' -bench='Loopback|ClientOnly|ServerHandler|Connections' -benchmem -count=$(BENCHCOUNT) ./tokenclient
+	$(GO) test -run='^$$' -bench='Pool' -benchtime=100x -benchmem -count=$(BENCHCOUNT) ./tokenclient
 
 FUZZTIME ?= 30s
 fuzz:

@@ -1,7 +1,6 @@
 package tokenclient
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -185,20 +184,18 @@ func (c *Client) attempt(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, fmt.Errorf("tokenclient: request to %s failed: %w; check network access to Flinks", c.server, err)
 	}
-	body, readErr := readBody(resp.Body)
-	if readErr != nil && !errors.Is(readErr, ErrResponseTooLarge) {
-		return Token{}, fmt.Errorf("tokenclient: reading the response from %s failed: %w", c.server, readErr)
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	parsed, err := api.ParseGenerateAuthorizeTokenResponse(resp)
-	if err != nil {
+	body := &boundedBody{rc: resp.Body, left: MaxResponseBytes}
+	resp.Body = body
+	parsed, parseErr := api.ParseGenerateAuthorizeTokenResponse(resp)
+	switch {
+	case errors.Is(body.err, ErrResponseTooLarge):
+		return Token{}, c.scrub(errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, c.now()))
+	case body.err != nil:
+		return Token{}, fmt.Errorf("tokenclient: reading the response from %s failed: %w", c.server, body.err)
+	case parseErr != nil:
 		// The generated parser fails on a JSON-labelled body that is not
-		// JSON; tokenFromResponse still maps it by status.
-		parsed = &api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}
-	}
-	if readErr != nil {
-		e := errorFromResponse(parsed, readErr, c.now())
-		return Token{}, c.scrub(e)
+		// JSON; tokenFromResponse still maps the answer by its status.
+		parsed = &api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}
 	}
 	tok, err := tokenFromResponse(parsed, c.now())
 	if apiErr, ok := errors.AsType[*APIError](err); ok {
@@ -207,18 +204,35 @@ func (c *Client) attempt(ctx context.Context) (Token, error) {
 	return tok, err
 }
 
-// readBody reads at most MaxResponseBytes of rc and closes it.
-func readBody(rc io.ReadCloser) ([]byte, error) {
-	defer rc.Close()
-	body, err := io.ReadAll(io.LimitReader(rc, MaxResponseBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(body) > MaxResponseBytes {
-		return nil, ErrResponseTooLarge
-	}
-	return body, nil
+// boundedBody reads at most left bytes of rc; past that it fails with
+// ErrResponseTooLarge, so a huge or endless body costs bounded memory and
+// time. It remembers its error: the generated parser returns read and
+// decode errors alike.
+type boundedBody struct {
+	rc   io.ReadCloser
+	left int64
+	err  error
 }
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.rc.Read(p)
+	if int64(n) > b.left {
+		n, err = int(b.left), ErrResponseTooLarge
+	}
+	b.left -= int64(n)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
+func (b *boundedBody) Close() error { return b.rc.Close() }
 
 func (c *Client) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
 	if c.logger != nil {

@@ -1,0 +1,229 @@
+package tokenclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// uniqueTokens makes the fake answer token-1, token-2, …
+func uniqueTokens(f *fake) *atomic.Int64 {
+	var n atomic.Int64
+	f.handler = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"HttpStatusCode":200,"Token":"token-%d"}`, n.Add(1))
+	}
+	return &n
+}
+
+func newTestPool(t *testing.T, c *Client, opts ...PoolOption) *Pool {
+	t.Helper()
+	p, err := NewPool(c, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+// waitFull blocks until the pool holds size tokens.
+func waitFull(p *Pool) {
+	for p.Len() < p.size {
+		<-p.filled
+	}
+}
+
+func TestPoolHandsOutEachTokenOnce(t *testing.T) {
+	noLeaks(t)
+	c, f, _ := setup(t)
+	minted := uniqueTokens(f)
+	p := newTestPool(t, c, WithPoolSize(3))
+	waitFull(p)
+
+	const goroutines, gets = 16, 25
+	var (
+		mu   sync.Mutex
+		seen = map[string]int{}
+		wg   sync.WaitGroup
+	)
+	for range goroutines {
+		wg.Go(func() {
+			for range gets {
+				tok, err := p.Get(context.Background())
+				if err != nil {
+					t.Errorf("Get: %v", err)
+					return
+				}
+				mu.Lock()
+				seen[tok.Value]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	for v, n := range seen {
+		if n != 1 {
+			t.Errorf("token %s handed out %d times", v, n)
+		}
+	}
+	if len(seen) != goroutines*gets {
+		t.Errorf("distinct tokens: got %d, want %d", len(seen), goroutines*gets)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := minted.Load(); got < int64(len(seen)) {
+		t.Errorf("server minted %d tokens but %d were handed out", got, len(seen))
+	}
+}
+
+// A warm pool answers without a round trip; an empty one mints directly.
+func TestPoolGetFromWarmPoolSkipsTheRoundTrip(t *testing.T) {
+	noLeaks(t)
+	c, f, _ := setup(t)
+	uniqueTokens(f)
+	p := newTestPool(t, c, WithPoolSize(2))
+	waitFull(p)
+
+	release := make(chan struct{})
+	f.handler = func(w http.ResponseWriter, r *http.Request) {
+		select { // Flinks hangs from now on
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}
+	defer close(release)
+	for i := range 2 {
+		tok, err := p.Get(context.Background())
+		if err != nil || tok.Value == "" {
+			t.Fatalf("Get %d from the warm pool: got %q, %v", i+1, tok.Value, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Get(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Get from the empty pool: got %v, want the direct mint's context.Canceled", err)
+	}
+}
+
+func TestPoolNeverHandsOutStaleTokens(t *testing.T) {
+	noLeaks(t)
+	c, f, _ := setup(t)
+	uniqueTokens(f)
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	p := newTestPool(t, c, WithPoolSize(3), WithMaxAge(time.Minute))
+	waitFull(p)
+	stale := []string{}
+	p.mu.Lock()
+	for _, pt := range p.ready {
+		stale = append(stale, pt.tok.Value)
+	}
+	p.mu.Unlock()
+
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	for range 5 {
+		tok, err := p.Get(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(stale, tok.Value) {
+			t.Errorf("handed out %s, older than the max age", tok.Value)
+		}
+		if !tok.ExpiresAt.Equal(now.Add(TokenLifetime)) {
+			t.Errorf("ExpiresAt: got %v, want %v", tok.ExpiresAt, now.Add(TokenLifetime))
+		}
+	}
+}
+
+func TestPoolStopsOnUnauthorized(t *testing.T) {
+	noLeaks(t)
+	c, f, _ := setup(t, unauth)
+	p := newTestPool(t, c)
+	<-p.done // the refill goroutine gave up
+	if n := f.hits.Load(); n != 1 {
+		t.Errorf("refill attempts: got %d, want 1", n)
+	}
+	for range 5 {
+		if _, err := p.Get(context.Background()); !errors.Is(err, ErrUnauthorized) {
+			t.Errorf("Get: got %v, want ErrUnauthorized", err)
+		}
+	}
+	if n := f.hits.Load(); n != 1 {
+		t.Errorf("calls to Flinks after the 401: got %d, want none", n-1)
+	}
+}
+
+func TestPoolRefillBacksOff(t *testing.T) {
+	noLeaks(t)
+	c, _, waits := setup(t, statusReply(503), statusReply(503), statusReply(503), statusReply(503), ok200)
+	c.retry.MaxAttempts = 1
+	p := newTestPool(t, c, WithPoolSize(1))
+	waitFull(p)
+	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond}
+	if !slices.Equal(*waits, want) {
+		t.Errorf("refill waits: got %v, want %v", *waits, want)
+	}
+	tok, err := p.Get(context.Background())
+	if err != nil || tok.Value != testToken {
+		t.Errorf("Get: got %q, %v, want %q", tok.Value, err, testToken)
+	}
+}
+
+func TestPoolClose(t *testing.T) {
+	noLeaks(t)
+	c, f, _ := setup(t)
+	arrived := make(chan struct{}, 1)
+	f.handler = blockUntilGone(arrived)
+	p, err := NewPool(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-arrived // a refill is in flight
+	if err := p.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := p.Get(context.Background()); !errors.Is(err, ErrPoolClosed) {
+		t.Errorf("Get after Close: got %v, want ErrPoolClosed", err)
+	}
+}
+
+func TestNewPoolRejectsBadOptions(t *testing.T) {
+	c := newTestClient(t, "https://flinks.example")
+	for _, opts := range [][]PoolOption{
+		{WithPoolSize(0)},
+		{WithMaxAge(0)},
+		{WithMaxAge(31 * time.Minute)},
+	} {
+		if p, err := NewPool(c, opts...); !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("got %v, want ErrInvalidConfig", err)
+			if p != nil {
+				_ = p.Close()
+			}
+		}
+	}
+	if _, err := NewPool(nil); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("NewPool(nil): got %v, want ErrInvalidConfig", err)
+	}
+}
+
+// noLeaks checks, after every other cleanup (the fake's Close included),
+// that no goroutine outlives the test. Call it first.
+func noLeaks(t *testing.T) {
+	t.Helper()
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+}
