@@ -128,7 +128,9 @@ func TestHelpDocumentsEverything(t *testing.T) {
 	}
 }
 
-func isGUIDLine(s string) bool { return guid.MatchString(strings.TrimSuffix(s, "\n")) && strings.Count(s, "\n") == 1 }
+func isGUIDLine(s string) bool {
+	return guid.MatchString(strings.TrimSuffix(s, "\n")) && strings.Count(s, "\n") == 1
+}
 
 func isTokenJSON(s string) bool {
 	var out struct {
