@@ -135,6 +135,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, routers.ErrMethodNotAllowed):
 			status, code = http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED"
+			w.Header().Set("Allow", http.MethodPost)
 		case errors.Is(err, routers.ErrPathNotFound):
 			status, code = http.StatusNotFound, "NOT_FOUND"
 		}

@@ -64,6 +64,9 @@ func TestRejectsNonConformingRequests(t *testing.T) {
 			if rec.Code != tt.wantStatus {
 				t.Errorf("status: got %d, want %d", rec.Code, tt.wantStatus)
 			}
+			if rec.Code == http.StatusMethodNotAllowed && rec.Header().Get("Allow") != http.MethodPost {
+				t.Errorf("Allow: got %q, want POST", rec.Header().Get("Allow"))
+			}
 			if b := decode(t, rec); !strings.Contains(b.Message, tt.wantInMsg) || b.HttpStatusCode != tt.wantStatus {
 				t.Errorf("body: got %+v, want HttpStatusCode %d and a Message naming %q", b, tt.wantStatus, tt.wantInMsg)
 			}

@@ -160,8 +160,8 @@ func (c *Client) generate(ctx context.Context) (Token, error) {
 			retryAfter = apiErr.RetryAfter
 		}
 		wait := c.retry.delay(attempt, retryAfter, c.jitter)
-		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
-			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts because the next one, in %v, would start after the context deadline: %w", attempt, wait.Round(time.Millisecond), err)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return Token{}, fmt.Errorf("tokenclient: gave up after %s because the next one, in %v, would start after the context deadline: %w", attempts(attempt), wait.Round(time.Millisecond), err)
 		}
 		c.log(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
 			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", c.redact(err).Error()))
@@ -171,11 +171,18 @@ func (c *Client) generate(ctx context.Context) (Token, error) {
 	}
 }
 
-func (c *Client) finalError(err error, attempts int) error {
-	if _, ok := errors.AsType[*APIError](err); ok || attempts == 1 {
+func (c *Client) finalError(err error, n int) error {
+	if _, ok := errors.AsType[*APIError](err); ok || n == 1 {
 		return err
 	}
-	return fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempts, err)
+	return fmt.Errorf("tokenclient: gave up after %s: %w", attempts(n), err)
+}
+
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
 }
 
 // attempt sends one request and maps its response.
