@@ -45,7 +45,7 @@ Flags:
 const exitCodesText = `
 Exit codes:
   0  a token (or Connect URL) was printed
-  1  an unexpected error
+  1  interrupted (SIGINT, SIGTERM) or an unexpected error
   2  usage error: bad flag, missing or malformed configuration
   3  unauthorized: Flinks rejected the secret key (401)
   4  other Flinks API error (non-2xx, malformed answer)

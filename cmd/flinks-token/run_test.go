@@ -115,6 +115,15 @@ func TestRun(t *testing.T) {
 	}
 }
 
+func TestCancelledRunExitsOther(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := run(ctx, []string{"-fake"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &bytes.Buffer{})
+	if got := exitCode(err); got != exitOther {
+		t.Errorf("exit code: got %d (%v), want %d", got, err, exitOther)
+	}
+}
+
 func TestHelpDocumentsEverything(t *testing.T) {
 	var stderr bytes.Buffer
 	if err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &stderr); err != nil {
