@@ -199,9 +199,11 @@ func (c *Client) attempt(ctx context.Context) (Token, error) {
 		return Token{}, c.scrub(errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, c.now()))
 	case body.err != nil:
 		return Token{}, fmt.Errorf("tokenclient: reading the response from %s failed: %w", c.server, body.err)
+	case parseErr != nil && resp.StatusCode == http.StatusOK:
+		return Token{}, c.scrub(errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, notJSON(parseErr), c.now()))
 	case parseErr != nil:
-		// The generated parser fails on a JSON-labelled body that is not
-		// JSON; tokenFromResponse still maps the answer by its status.
+		// The generated parser fails on a JSON-labelled error body that is
+		// not JSON (an HTML 401 from a proxy); the status still maps it.
 		parsed = &api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}
 	}
 	tok, err := tokenFromResponse(parsed, c.now())

@@ -41,7 +41,7 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time) 
 		// answer is JSON whatever its label says.
 		var decoded api.GenerateAuthorizeToken200JSONResponseBody
 		if err := json.Unmarshal(resp.Body, &decoded); err != nil {
-			return Token{}, errorFromResponse(resp, fmt.Errorf("%w: body is not JSON (%v)", ErrMalformedResponse, err), now)
+			return Token{}, errorFromResponse(resp, notJSON(err), now)
 		}
 		body = &decoded
 	}
@@ -52,6 +52,10 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time) 
 		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: Token contains white space or control characters", ErrMalformedResponse), now)
 	}
 	return Token{Value: *body.Token, ExpiresAt: now.Add(TokenLifetime)}, nil
+}
+
+func notJSON(err error) error {
+	return fmt.Errorf("%w: body is not JSON (%v)", ErrMalformedResponse, err)
 }
 
 // errorFromResponse builds the *APIError for resp, reading the Flinks error
