@@ -252,7 +252,7 @@ func connectionsFor10kCalls(tb testing.TB, hc *http.Client) int64 {
 // ramp up, net/http may dial for a waiting request that is then served by
 // a connection freed meanwhile; the dialled one joins the idle pool. That
 // race costs a few extra connections once, hence the allowance.
-func TestConnectionsStayWithinConcurrentCallers(t *testing.T) {
+func TestDefaultClientReusesConnections(t *testing.T) {
 	if testing.Short() {
 		t.Skip("10,000 calls")
 	}

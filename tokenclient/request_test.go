@@ -162,6 +162,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"base URL user info", testCustomerID, testSecretKey, []Option{WithBaseURL("https://u:p@flinks.example")}, "user info"},
 		{"base URL query", testCustomerID, testSecretKey, []Option{WithBaseURL("https://flinks.example/?a=b")}, "query or fragment"},
 		{"base URL unparsable", testCustomerID, testSecretKey, []Option{WithBaseURL("https://[::1")}, "does not parse"},
+		{"base URL unparsable with password", testCustomerID, testSecretKey, []Option{WithBaseURL("https://u:hunter2@[::1")}, "does not parse"},
 		{"retry negative", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{MaxAttempts: -1})}, "retry policy"},
 		{"user agent control", testCustomerID, testSecretKey, []Option{WithUserAgent("x\r\ny")}, "user agent"},
 	}
@@ -179,6 +180,9 @@ func TestNewRejectsBadInput(t *testing.T) {
 			}
 			if tt.secretKey != "" && strings.Contains(err.Error(), strings.TrimSpace(tt.secretKey)) {
 				t.Errorf("error %q contains the secret key", err)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error %q contains the base URL's password", err)
 			}
 		})
 	}

@@ -126,7 +126,7 @@ func TestDefaultHTTPClient(t *testing.T) {
 		name string
 		ok   bool
 	}{
-		{"dial timeout", tr.DialContext != nil},
+		{"own dialer (with a timeout)", tr.DialContext != nil},
 		{"TLS handshake timeout", tr.TLSHandshakeTimeout > 0},
 		{"response header timeout", tr.ResponseHeaderTimeout > 0},
 		{"TLS >= 1.2", tr.TLSClientConfig != nil && tr.TLSClientConfig.MinVersion >= tls.VersionTLS12},

@@ -1,6 +1,7 @@
 package tokenclient
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"strings"
@@ -82,10 +83,15 @@ func isDNSLabel(s string) bool {
 func validateBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, invalidConfig("base URL %q does not parse: %v", raw, err)
+		// url.Error repeats the raw URL, password included; give only the cause.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
+		return nil, invalidConfig("base URL does not parse: %v; want https://host[:port][/path]", err)
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return nil, invalidConfig("base URL %q has no host; want https://host[:port][/path]", raw)
+		return nil, invalidConfig("base URL %q has no host; want https://host[:port][/path]", u.Redacted())
 	}
 	if u.User != nil {
 		return nil, invalidConfig("base URL must not contain user info; remove the user:password@ part")
@@ -97,10 +103,10 @@ func validateBaseURL(raw string) (*url.URL, error) {
 	case "https":
 	case "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, invalidConfig("base URL %q uses http for a non-loopback host; use https (plain http is allowed only for localhost fakes)", raw)
+			return nil, invalidConfig("base URL %q uses http for a non-loopback host; use https (plain http is allowed only for localhost fakes)", u.Redacted())
 		}
 	default:
-		return nil, invalidConfig("base URL %q has scheme %q; want https", raw, u.Scheme)
+		return nil, invalidConfig("base URL %q has scheme %q; want https", u.Redacted(), u.Scheme)
 	}
 	return u, nil
 }
