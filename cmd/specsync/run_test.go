@@ -19,15 +19,18 @@ import (
 	"github.com/flinkskit/flinks-token-go/internal/specpage"
 )
 
-// specOnly returns a directory holding only openapi.yaml: enough for
-// every run that stops before the trial (no changes, refusals).
-func specOnly(t *testing.T) string {
+// specOnly returns a directory holding only openapi.yaml, the spec of
+// testdata/page-same.md: enough for every run that stops before the trial
+// (no changes, refusals). It is not the module's own openapi.yaml, which
+// is a fixture's spec when these tests run inside a trial.
+func specOnly(t *testing.T) (dir string, spec []byte) {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "openapi.yaml"), flinkstoken.OpenAPI, 0o644); err != nil {
+	dir = t.TempDir()
+	spec = specOf(t, fixture(t, "page-same.md"))
+	if err := os.WriteFile(filepath.Join(dir, "openapi.yaml"), spec, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return dir
+	return dir, spec
 }
 
 // copyModule copies the module (without .git) into a temporary directory,
@@ -104,7 +107,7 @@ func specOf(t *testing.T, page string) []byte {
 // CRLF line endings, a BOM, stdin.
 func TestUnchangedSpecWritesNothing(t *testing.T) {
 	t.Parallel()
-	dir := specOnly(t)
+	dir, spec := specOnly(t)
 	page, _ := os.ReadFile(fixture(t, "page-same.md"))
 	tests := []struct {
 		name, stdin string
@@ -114,7 +117,7 @@ func TestUnchangedSpecWritesNothing(t *testing.T) {
 		{name: "CRLF page", args: []string{fixture(t, "page-crlf.md")}},
 		{name: "raw YAML with BOM", args: []string{fixture(t, "spec-bom.yaml")}},
 		{name: "page on stdin", stdin: string(page), args: []string{"-"}},
-		{name: "raw YAML on stdin", stdin: string(flinkstoken.OpenAPI), args: []string{"-"}},
+		{name: "raw YAML on stdin", stdin: string(spec), args: []string{"-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,7 +127,7 @@ func TestUnchangedSpecWritesNothing(t *testing.T) {
 				t.Errorf("got %v, %q, want no error and \"no changes\"", r.err, r.stdout)
 			}
 			after, _ := os.Stat(filepath.Join(dir, "openapi.yaml"))
-			if !bytes.Equal(r.spec, flinkstoken.OpenAPI) || !after.ModTime().Equal(fi.ModTime()) {
+			if !bytes.Equal(r.spec, spec) || !after.ModTime().Equal(fi.ModTime()) {
 				t.Errorf("openapi.yaml was written")
 			}
 		})
@@ -133,7 +136,7 @@ func TestUnchangedSpecWritesNothing(t *testing.T) {
 
 func TestRefusesInvalidSpecs(t *testing.T) {
 	t.Parallel()
-	dir := specOnly(t)
+	dir, spec := specOnly(t)
 	tests := []struct {
 		fixture string
 		want    []string
@@ -157,7 +160,7 @@ func TestRefusesInvalidSpecs(t *testing.T) {
 					t.Errorf("got %v, want an error containing %q", r.err, want)
 				}
 			}
-			if !bytes.Equal(r.spec, flinkstoken.OpenAPI) {
+			if !bytes.Equal(r.spec, spec) {
 				t.Errorf("openapi.yaml changed")
 			}
 		})
@@ -166,7 +169,7 @@ func TestRefusesInvalidSpecs(t *testing.T) {
 
 func TestSources(t *testing.T) {
 	t.Parallel()
-	dir := specOnly(t)
+	dir, _ := specOnly(t)
 	page, _ := os.ReadFile(fixture(t, "page-same.md"))
 	t.Run("https URL", func(t *testing.T) {
 		srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -225,7 +228,7 @@ func TestStdinIsInterruptible(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-dir", specOnly(t), "-"}, pr, io.Discard, io.Discard, nil)
+		done <- run(ctx, []string{"-dir", t.TempDir(), "-"}, pr, io.Discard, io.Discard, nil)
 	}()
 	cancel() // what SIGINT does through signal.NotifyContext in main
 	err := <-done
