@@ -23,10 +23,11 @@ func TestWorkflowScript(t *testing.T) {
 		wantExit int
 		outputs  []string
 		stdout   string
+		api      string // in api/*.gen.go afterwards
 	}{
 		{fixture: "page-same.md", wantExit: 0, outputs: []string{"changed=false", "exit=0"}, stdout: "no changes"},
 		{fixture: "page-operation-renamed.md", wantExit: 1, outputs: []string{"changed=false", "exit=1"}},
-		{fixture: "page-new-response.md", wantExit: 0, outputs: []string{"changed=true", "breaking=false", "bump=minor", "exit=0"}, stdout: "Applied: "},
+		{fixture: "page-new-response.md", wantExit: 0, outputs: []string{"changed=true", "breaking=false", "bump=minor", "exit=0"}, stdout: "added api.GenerateAuthorizeTokenResponse.JSON429", api: "JSON429 *"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.fixture, ".md"), func(t *testing.T) {
@@ -56,6 +57,9 @@ func TestWorkflowScript(t *testing.T) {
 			}
 			if !strings.Contains(stdout.String(), tt.stdout) {
 				t.Errorf("stdout lacks %q:\n%s", tt.stdout, stdout.String())
+			}
+			if !strings.Contains(generated(t, dir), tt.api) {
+				t.Errorf("api/ lacks %q", tt.api)
 			}
 			if rep, _ := os.ReadFile(report); !bytes.Equal(rep, stdout.Bytes()) {
 				t.Errorf("report file %q differs from what the script printed", rep)
