@@ -48,7 +48,7 @@ func validate(spec, current []byte) error {
 		if method, path, ok := findOperation(old, operationID); ok {
 			if item := v.Doc().Paths.Find(path); item != nil {
 				if op := item.GetOperation(method); op != nil {
-					return fmt.Errorf("operationId renamed on %s %s: was %s, now %q; every Go name of the api package (GenerateAuthorizeToken, GenerateAuthorizeTokenResponse, …) derives from it, so tokenclient and flinkstest would not compile; if Flinks means it, rename them by hand together with the regeneration", method, path, operationID, op.OperationID)
+					return fmt.Errorf("operationId renamed on %s %s: was %s, now %q; every Go name of the api package (GenerateAuthorizeToken, GenerateAuthorizeTokenResponse, …) derives from it, so tokenclient and flinkstest would not compile; if Flinks means it, take the new page by hand (replace openapi.yaml, make generate) and rename the Go uses in the same commit", method, path, operationID, op.OperationID)
 				}
 			}
 		}

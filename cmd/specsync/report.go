@@ -137,7 +137,7 @@ func (r *report) print(w io.Writer) {
 			fmt.Fprintf(w, "- BREAKING %s.%s\n", g.pkg, c)
 		}
 		for _, c := range g.compatible {
-			fmt.Fprintf(w, "- added %s.%s\n", g.pkg, c)
+			fmt.Fprintf(w, "- compatible %s.%s\n", g.pkg, c)
 		}
 	}
 	fmt.Fprintf(w, "\n### Trial in a temporary copy of the module\n\n%s\n", r.trial)

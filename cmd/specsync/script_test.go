@@ -27,7 +27,7 @@ func TestWorkflowScript(t *testing.T) {
 	}{
 		{fixture: "page-same.md", wantExit: 0, outputs: []string{"changed=false", "exit=0"}, stdout: "no changes"},
 		{fixture: "page-operation-renamed.md", wantExit: 1, outputs: []string{"changed=false", "exit=1"}},
-		{fixture: "page-new-response.md", wantExit: 0, outputs: []string{"changed=true", "breaking=false", "bump=minor", "exit=0"}, stdout: "added api.GenerateAuthorizeTokenResponse.JSON429", api: "JSON429 *"},
+		{fixture: "page-new-response.md", wantExit: 0, outputs: []string{"changed=true", "breaking=false", "bump=minor", "exit=0"}, stdout: "compatible api.GenerateAuthorizeTokenResponse.JSON429", api: "JSON429 *"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.fixture, ".md"), func(t *testing.T) {
