@@ -50,3 +50,10 @@ func TestBump(t *testing.T) {
 		}
 	}
 }
+
+func TestFailingPackages(t *testing.T) {
+	out := "--- FAIL: TestX (0.00s)\nFAIL\nFAIL\texample.com/m/flinkstest\t0.388s\nok  \texample.com/m/api\nFAIL\texample.com/m/tokenclient [build failed]\n"
+	if got, want := failingPackages(out), "example.com/m/flinkstest, example.com/m/tokenclient"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

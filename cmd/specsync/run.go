@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // report; an error means nothing may be written.
 func (r *report) runTrial(ctx context.Context, tr *trial, failOnBreaking bool) error {
 	fail := func(step, out string) error {
-		r.trial = fmt.Sprintf("FAILED at %s. First errors:\n\n```\n%s\n```\n\nMost likely cause: %s.", step, firstLines(out, 12), r.likelyCause(out))
+		r.trial = fmt.Sprintf("FAILED at %s; failing packages: %s. First errors:\n\n```\n%s\n```\n\nMost likely cause: %s.", step, failingPackages(out), firstLines(out, 12), r.likelyCause(out))
 		return fmt.Errorf("%w: %s failed; most likely cause: %s", errTrial, step, r.likelyCause(out))
 	}
 	if out, err := tr.generate(ctx); err != nil {
@@ -187,4 +187,18 @@ func (r *report) breakingSummary() string {
 		parts = append(parts, "Go: "+inc[0])
 	}
 	return strings.Join(parts, "; ")
+}
+
+// failingPackages lists the packages go test reported as failing.
+func failingPackages(out string) string {
+	var pkgs []string
+	for line := range strings.Lines(out) {
+		if rest, ok := strings.CutPrefix(line, "FAIL\t"); ok {
+			pkgs = append(pkgs, strings.Fields(rest)[0])
+		}
+	}
+	if len(pkgs) == 0 {
+		return "none named"
+	}
+	return strings.Join(pkgs, ", ")
 }
