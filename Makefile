@@ -4,15 +4,16 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v '/api$$')
 
-.PHONY: help demo generate check-generated update-spec vet staticcheck test bench fuzz
+.PHONY: help demo generate check-generated update-spec lint vet staticcheck test bench fuzz
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
 	@echo "make generate         regenerate api/ from openapi.yaml and oapi-codegen.yaml"
 	@echo "make check-generated  regenerate from scratch; fail if api/ differs from what is committed"
-	@echo "make update-spec SRC=page.md|-|https://…  take a new Flinks spec: validate, report changes, regenerate, build"
-	@echo "                       (ARGS=-fail-on-breaking refuses breaking changes)"
-	@echo "make test             check-generated, go vet, staticcheck, go test -race ./..."
+	@echo "make update-spec      take the Flinks page (or SRC=page.md|-|https://…): validate, report, regenerate,"
+	@echo "                       test in a temporary copy, then replace openapi.yaml and api/ (ARGS=-fail-on-breaking)"
+	@echo "make lint             actionlint on .github/workflows"
+	@echo "make test             check-generated, go vet, staticcheck, actionlint, go test -race ./..."
 	@echo "make bench            client benchmarks (raw net/http vs generated vs tokenclient) and the Pool"
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
 
@@ -31,9 +32,14 @@ check-generated:
 		exit 1; \
 	fi
 
+# Without SRC, specsync fetches the canonical page it records. make turns
+# any failure into its own exit 2; CI uses .github/update-spec.sh, which
+# passes specsync's exit code (0, 1, 2, 3) through.
 update-spec:
-	@if [ -z "$(SRC)" ]; then echo "usage: make update-spec SRC=<file, - for stdin, or https URL> [ARGS=-fail-on-breaking]"; exit 2; fi
 	$(GO) run ./cmd/specsync $(ARGS) $(SRC)
+
+lint:
+	$(TOOL) actionlint
 
 vet:
 	$(GO) vet ./...
@@ -41,7 +47,7 @@ vet:
 staticcheck:
 	$(TOOL) staticcheck $(LINTED)
 
-test: check-generated vet staticcheck
+test: check-generated vet staticcheck lint
 	$(GO) test -race ./...
 
 # One run compares the clients side by side; the Pool benchmark waits for

@@ -2,4 +2,4 @@
 // that the api package is generated from.
 package flinkstoken
 
-//go:generate go tool -modfile=tools/go.mod oapi-codegen -config oapi-codegen.yaml openapi.yaml
+//go:generate go run ./internal/apigen

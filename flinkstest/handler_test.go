@@ -51,7 +51,7 @@ func TestRejectsNonConformingRequests(t *testing.T) {
 		{"missing Content-Type", func(r *http.Request) { r.Header.Del("Content-Type") }, 400, "Content-Type"},
 		{"missing Accept", func(r *http.Request) { r.Header.Del("Accept") }, 400, "Accept"},
 		{"GET", func(r *http.Request) { r.Method = http.MethodGet }, 405, "method not allowed"},
-		{"unknown path", func(r *http.Request) { r.URL.Path = "/v3/" + DefaultCustomerID + "/BankingServices/Authorize" }, 404, "no operation"},
+		{"unknown path", func(r *http.Request) { r.URL.Path = "/v3/" + DefaultCustomerID + "/BankingServices/NoSuchOperation" }, 404, "no operation"},
 		{"no customer id", func(r *http.Request) { r.URL.Path = "/v3/BankingServices/GenerateAuthorizeToken" }, 404, "no operation"},
 	}
 	for _, tt := range tests {

@@ -43,7 +43,7 @@ type Client struct {
 // returns matches ErrInvalidConfig and none contains the secret key.
 func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	o := options{
-		instance: api.ServerUrlFlinksAPIEnvironmentInstanceVariableDefault,
+		instance: defaultInstance,
 		retry:    DefaultRetryPolicy(),
 	}
 	for _, opt := range opts {
@@ -113,12 +113,7 @@ func serverURL(o options) (string, error) {
 	if err := validateInstance(o.instance); err != nil {
 		return "", err
 	}
-	instance := api.ServerUrlFlinksAPIEnvironmentInstanceVariable(strings.ToLower(o.instance))
-	server, err := api.NewServerUrlFlinksAPIEnvironment(instance)
-	if err != nil {
-		return "", invalidConfig("instance %q: %v", o.instance, err)
-	}
-	return server, nil
+	return instanceURL(o.instance), nil
 }
 
 // GenerateAuthorizeToken calls POST /v3/{customerId}/BankingServices/GenerateAuthorizeToken

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // change is one entry of oasdiff's JSON changelog.
@@ -60,19 +61,113 @@ func diff(ctx context.Context, dir string, current, next []byte) (changes, error
 	return cs, nil
 }
 
-func printReport(w io.Writer, cs changes) {
-	if len(cs) == 0 {
-		fmt.Fprintln(w, "changes: none to the API (the document differs only in form: descriptions, examples, layout)")
-		return
-	}
-	fmt.Fprintf(w, "changes: %d, of which %d breaking\n", len(cs), cs.breaking())
-	for _, c := range cs {
-		where := c.Operation + " " + c.Path
-		if c.Path == "" {
-			where = "spec"
+// report is everything specsync found out about a new spec.
+type report struct {
+	src     string
+	wire    changes
+	golevel []goChanges
+	trial   string // what the trial in a temporary copy did
+}
+
+func (r *report) goIncompatible() []string {
+	var out []string
+	for _, g := range r.golevel {
+		for _, c := range g.incompatible {
+			out = append(out, g.pkg+"."+c)
 		}
-		fmt.Fprintf(w, "  %-8s %s: %s [%s]\n", levelName(c.Level), where, c.Text, c.ID)
 	}
+	return out
+}
+
+func (r *report) goCompatible() int {
+	n := 0
+	for _, g := range r.golevel {
+		n += len(g.compatible)
+	}
+	return n
+}
+
+// breaking reports whether importers or callers of Flinks would notice.
+func (r *report) breaking() bool {
+	return r.wire.breaking() > 0 || len(r.goIncompatible()) > 0
+}
+
+// bump suggests the semantic version bump for the module and says why.
+func (r *report) bump() (string, string) {
+	switch {
+	case r.wire.breaking() > 0 && len(r.goIncompatible()) > 0:
+		return "major", "breaking wire-level changes, and Go importers of api or tokenclient lose or see changed identifiers"
+	case r.wire.breaking() > 0:
+		return "major", "breaking wire-level changes: requests or responses Flinks accepted or sent before no longer match"
+	case len(r.goIncompatible()) > 0:
+		return "major", "Go importers of api or tokenclient lose or see changed identifiers"
+	case len(r.wire) > 0 || r.goCompatible() > 0:
+		return "minor", "additions only: existing callers and importers keep working"
+	default:
+		return "patch", "the document differs only in prose, examples or layout"
+	}
+}
+
+// print writes the report as markdown, so that it can be a pull request's
+// body as it is.
+func (r *report) print(w io.Writer) {
+	fmt.Fprintf(w, "## specsync report for %s\n\n", r.src)
+	fmt.Fprintf(w, "### Wire level (oasdiff)\n\n")
+	if len(r.wire) == 0 {
+		fmt.Fprintln(w, "No changes to the API (the document differs only in form: descriptions, examples, layout).")
+	} else {
+		fmt.Fprintf(w, "changes: %d, of which %d breaking\n\n", len(r.wire), r.wire.breaking())
+		for _, c := range r.wire {
+			where := c.Operation + " " + c.Path
+			if c.Path == "" {
+				where = "spec"
+			}
+			fmt.Fprintf(w, "- %s %s: %s [%s]\n", levelName(c.Level), where, c.Text, c.ID)
+		}
+	}
+	fmt.Fprintf(w, "\n### Go level (apidiff, for importers of %s)\n\n", strings.Join(clientPackages, " and "))
+	if len(r.golevel) == 0 {
+		fmt.Fprintln(w, "Not computed: the new spec did not regenerate.")
+	}
+	for _, g := range r.golevel {
+		if len(g.incompatible)+len(g.compatible) == 0 {
+			fmt.Fprintf(w, "- %s: no changes to the exported API\n", g.pkg)
+		}
+		for _, c := range g.incompatible {
+			fmt.Fprintf(w, "- BREAKING %s.%s\n", g.pkg, c)
+		}
+		for _, c := range g.compatible {
+			fmt.Fprintf(w, "- compatible %s.%s\n", g.pkg, c)
+		}
+	}
+	fmt.Fprintf(w, "\n### Trial in a temporary copy of the module\n\n%s\n", r.trial)
+	level, why := r.bump()
+	fmt.Fprintf(w, "\nSuggested version bump: %s (%s).\n", level, why)
+}
+
+// likelyCause picks the spec change that most likely broke the build or
+// the tests: a Go-level change whose identifier the errors name, else the
+// first breaking change, else the first change.
+func (r *report) likelyCause(output string) string {
+	for _, c := range r.goIncompatible() {
+		ident, _, _ := strings.Cut(c, ":")
+		_, name, _ := strings.Cut(ident, ".")
+		if last := name[strings.LastIndex(name, ".")+1:]; last != "" && strings.Contains(output, last) {
+			return "Go-level change " + c
+		}
+	}
+	if inc := r.goIncompatible(); len(inc) > 0 {
+		return "Go-level change " + inc[0]
+	}
+	for _, c := range r.wire {
+		if c.Level >= 3 {
+			return c.Operation + " " + c.Path + ": " + c.Text
+		}
+	}
+	if len(r.wire) > 0 {
+		return r.wire[0].Operation + " " + r.wire[0].Path + ": " + r.wire[0].Text
+	}
+	return "none visible to oasdiff or apidiff; compare the generated code"
 }
 
 func levelName(level int) string {

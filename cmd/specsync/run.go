@@ -9,36 +9,34 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/flinkskit/flinks-token-go/internal/specpage"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
-const usageText = `Usage: specsync [flags] SRC
+const usageText = `Usage: specsync [flags] [SRC]
 
-Updates openapi.yaml from SRC when Flinks publishes a new spec, in one safe step:
-  1. reads SRC: a file path, - for stdin, or an https URL;
-  2. extracts the spec: the single ` + "```yaml" + ` fence of a documentation page, or raw YAML or JSON;
-  3. loads and validates it with kin-openapi, and refuses anything invalid or ambiguous
-     (no fence, two fences, not OpenAPI 3, no generateAuthorizeToken operation);
-  4. prints the changes against the current openapi.yaml (oasdiff), breaking ones marked;
-  5. writes openapi.yaml atomically, regenerates api/ (go generate, as make generate) and
-     builds the module, so you see at once whether tokenclient still compiles.
-A spec identical to openapi.yaml is a no-op that says "no changes".
+Updates openapi.yaml and api/ from SRC when Flinks publishes a new spec, all or nothing:
+  1. reads SRC: a file path, - for stdin, or an https URL; without SRC, the canonical page
+     ` + canonicalPage + `;
+  2. extracts the spec: the single ` + "```yaml (else ```json)" + ` fence of a documentation page,
+     or raw YAML or JSON; a leading BOM is dropped and CRLF becomes LF;
+  3. validates it with kin-openapi and refuses anything invalid or ambiguous (no fence, two
+     fences, not OpenAPI 3.0/3.1, a 3.1 feature the Go types cannot carry, no
+     generateAuthorizeToken operation, or that operation renamed);
+  4. reports wire-level changes against openapi.yaml (oasdiff);
+  5. in a temporary copy of the module: regenerates api/, reports Go-level changes to api and
+     tokenclient (apidiff), builds and runs go test -short ./...;
+  6. only if all of that passes, replaces openapi.yaml and api/ atomically.
+The report ends with the suggested semver bump. A spec equal to openapi.yaml writes nothing.
 
-Exit codes: 0 done or no changes; 1 invalid spec or failed regeneration/build;
-2 usage error; 3 breaking changes under -fail-on-breaking (nothing written).
+Exit codes (the CI contract): 0 applied, or no changes; 1 invalid spec, or the trial failed
+(nothing written); 2 usage error; 3 breaking changes refused under -fail-on-breaking
+(nothing written). make maps any failure to its own exit 2: CI runs the binary directly.
 
 Flags:
 `
-
-// The operation this module exists for; a spec without it is the wrong spec.
-const operationID = "generateAuthorizeToken"
 
 // maxSpecBytes bounds what is read from SRC.
 const maxSpecBytes = 8 << 20
@@ -49,10 +47,16 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 // errBreaking is returned under -fail-on-breaking.
-var errBreaking = errors.New("breaking changes; openapi.yaml left untouched (drop -fail-on-breaking to apply them)")
+var errBreaking = errors.New("breaking changes refused; openapi.yaml and api/ left untouched (drop -fail-on-breaking to apply them if the module still builds and passes its tests)")
+
+// errTrial is returned when the new spec does not regenerate, build or pass
+// the tests in the temporary copy.
+var errTrial = errors.New("the new spec failed its trial in a temporary copy; openapi.yaml and api/ left untouched")
 
 func exitCode(err error) int {
 	switch {
+	case err == nil:
+		return 0
 	case errors.As(err, new(usageError)):
 		return 2
 	case errors.Is(err, errBreaking):
@@ -72,17 +76,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fs.PrintDefaults()
 	}
 	dir := fs.String("dir", ".", "the module's root `directory` (holding openapi.yaml and tools/go.mod)")
-	failOnBreaking := fs.Bool("fail-on-breaking", false, "exit 3 without writing anything if the new spec has breaking changes")
+	failOnBreaking := fs.Bool("fail-on-breaking", false, "exit 3 without writing anything if the new spec has wire-level or Go-level breaking changes")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return usageError{err}
 	}
-	if fs.NArg() != 1 {
-		return usageError{errors.New("want exactly one SRC (a file, - for stdin, or an https URL); see -h")}
+	if fs.NArg() > 1 {
+		return usageError{errors.New("want at most one SRC (a file, - for stdin, or an https URL); see -h")}
 	}
-	src := fs.Arg(0)
+	src := canonicalPage
+	if fs.NArg() == 1 {
+		src = fs.Arg(0)
+	}
 
 	raw, err := readSource(ctx, src, stdin, httpClient)
 	if err != nil {
@@ -92,103 +99,106 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("%s: %w", src, err)
 	}
-	if err := validate(spec); err != nil {
-		return fmt.Errorf("%s: %w; openapi.yaml left untouched", src, err)
-	}
-
 	specPath := filepath.Join(*dir, "openapi.yaml")
 	current, err := os.ReadFile(specPath)
 	if err != nil {
 		return fmt.Errorf("read the current spec: %w (is -dir the module root?)", err)
 	}
 	if bytes.Equal(current, spec) {
-		fmt.Fprintln(stdout, "no changes: openapi.yaml already is this spec")
+		fmt.Fprintln(stdout, "no changes: openapi.yaml already is this spec; nothing written")
 		return nil
 	}
+	if err := validate(spec, current); err != nil {
+		return fmt.Errorf("%s: %w; openapi.yaml left untouched", src, err)
+	}
 
-	changes, err := diff(ctx, *dir, current, spec)
+	rep := &report{src: src}
+	if rep.wire, err = diff(ctx, *dir, current, spec); err != nil {
+		return err
+	}
+	tr, err := newTrial(*dir, spec)
 	if err != nil {
 		return err
 	}
-	printReport(stdout, changes)
-	if *failOnBreaking && changes.breaking() > 0 {
-		return errBreaking
+	defer tr.Close()
+	if err := rep.runTrial(ctx, tr, *failOnBreaking); err != nil {
+		rep.print(stdout)
+		return err
 	}
-
+	if err := replaceDir(filepath.Join(tr.dir, "api"), filepath.Join(*dir, "api")); err != nil {
+		return err
+	}
 	if err := writeAtomic(specPath, spec); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "wrote openapi.yaml; regenerating api/ and building")
-	for _, step := range [][]string{{"go", "generate", "./..."}, {"go", "build", "./..."}} {
-		if err := runIn(ctx, *dir, stdout, stderr, step...); err != nil {
-			return fmt.Errorf("%s failed: %w; openapi.yaml and api/ now hold the new spec: fix the hand-written code against the new types, or git checkout -- openapi.yaml api/ to go back", strings.Join(step, " "), err)
-		}
-	}
-	fmt.Fprintln(stdout, "done: api/ regenerated and the module builds; run make test, review git diff, commit")
+	rep.trial += "\n\nApplied: openapi.yaml and api/ replaced. Review git diff, commit."
+	rep.print(stdout)
 	return nil
 }
 
-// validate loads spec with kin-openapi and checks it is the Flinks
-// GenerateAuthorizeToken spec.
-func validate(spec []byte) error {
-	// Check the version before validating, which would only say that an
-	// OpenAPI 2 document lacks an openapi field.
-	doc, err := openapi3.NewLoader().LoadFromData(spec)
-	if err != nil {
-		return fmt.Errorf("not a loadable spec: %w", err)
+// runTrial regenerates, diffs, builds and tests in tr, filling in the
+// report; an error means nothing may be written.
+func (r *report) runTrial(ctx context.Context, tr *trial, failOnBreaking bool) error {
+	fail := func(step, out string) error {
+		r.trial = fmt.Sprintf("FAILED at %s; failing packages: %s. First errors:\n\n```\n%s\n```\n\nMost likely cause: %s.", step, failingPackages(out), firstLines(out, 12), r.likelyCause(out))
+		return fmt.Errorf("%w: %s failed; most likely cause: %s", errTrial, step, r.likelyCause(out))
 	}
-	if !strings.HasPrefix(doc.OpenAPI, "3.") {
-		return fmt.Errorf("not an OpenAPI 3 spec (openapi: %q); Flinks publishes OpenAPI 3", doc.OpenAPI)
+	if out, err := tr.generate(ctx); err != nil {
+		return fail("go generate (oapi-codegen)", out)
 	}
-	v, err := specvalidate.Load(spec)
+	api, err := tr.apidiff(ctx, clientPackages[0])
 	if err != nil {
 		return err
 	}
-	for path, item := range v.Doc().Paths.Map() {
-		for method, op := range item.Operations() {
-			if strings.EqualFold(op.OperationID, operationID) {
-				if method != http.MethodPost {
-					return fmt.Errorf("operation %s is %s %s, want POST", operationID, method, path)
-				}
-				return nil
-			}
+	r.golevel = append(r.golevel, api)
+	if failOnBreaking && r.breaking() {
+		r.trial = "Stopped after regenerating: breaking changes are refused under -fail-on-breaking."
+		return fmt.Errorf("%w: %s", errBreaking, r.breakingSummary())
+	}
+	if out, err := tr.test(ctx); err != nil {
+		step := "go test -short ./..."
+		if strings.Contains(out, "[build failed]") || strings.Contains(out, "[setup failed]") {
+			step = "the build (go test -short ./... did not compile)"
 		}
+		return fail(step, out)
 	}
-	return fmt.Errorf("no %s operation: this is not the Flinks /GenerateAuthorizeToken spec", operationID)
-}
-
-// writeAtomic replaces path with data so that readers see the old or the
-// new file, never a partial one.
-func writeAtomic(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".openapi-*.yaml")
+	tc, err := tr.apidiff(ctx, clientPackages[1])
 	if err != nil {
-		return fmt.Errorf("write openapi.yaml: %w", err)
+		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write openapi.yaml: %w", err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write openapi.yaml: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write openapi.yaml: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write openapi.yaml: %w", err)
+	r.golevel = append(r.golevel, tc)
+	r.trial = "Regenerated api/, built the module and passed go test -short ./...."
+	if failOnBreaking && r.breaking() {
+		return fmt.Errorf("%w: %s", errBreaking, r.breakingSummary())
 	}
 	return nil
 }
 
-func runIn(ctx context.Context, dir string, stdout, stderr io.Writer, argv ...string) error {
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	return cmd.Run()
+// breakingSummary names the first breaking change of each kind.
+func (r *report) breakingSummary() string {
+	var parts []string
+	for _, c := range r.wire {
+		if c.Level >= 3 {
+			parts = append(parts, fmt.Sprintf("wire: %s %s: %s", c.Operation, c.Path, c.Text))
+			break
+		}
+	}
+	if inc := r.goIncompatible(); len(inc) > 0 {
+		parts = append(parts, "Go: "+inc[0])
+	}
+	return strings.Join(parts, "; ")
+}
+
+// failingPackages lists the packages go test reported as failing.
+func failingPackages(out string) string {
+	var pkgs []string
+	for line := range strings.Lines(out) {
+		if rest, ok := strings.CutPrefix(line, "FAIL\t"); ok {
+			pkgs = append(pkgs, strings.Fields(rest)[0])
+		}
+	}
+	if len(pkgs) == 0 {
+		return "none named"
+	}
+	return strings.Join(pkgs, ", ")
 }

@@ -12,11 +12,15 @@ import (
 	"time"
 )
 
+// canonicalPage is the page Flinks publishes the spec on, the SRC that
+// make update-spec and the scheduled workflow use when none is given.
+const canonicalPage = "https://docs.flinks.com/api/authorize/endpoints/generate-authorize-token.md"
+
 // readSource reads SRC: "-" for stdin, an https URL, or a file path.
 func readSource(ctx context.Context, src string, stdin io.Reader, hc *http.Client) ([]byte, error) {
 	switch {
 	case src == "-":
-		return readLimited(stdin, "stdin")
+		return readInterruptibly(ctx, stdin)
 	case strings.Contains(src, "://"):
 		return fetch(ctx, src, hc)
 	default:
@@ -64,4 +68,25 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 		return nil, errors.New("read " + name + ": empty")
 	}
 	return b, nil
+}
+
+// readInterruptibly reads stdin until EOF or until ctx ends (SIGINT or
+// SIGTERM in main): a read from a terminal or a stalled pipe cannot be
+// cancelled, so it is left to the exiting process.
+func readInterruptibly(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := readLimited(r, "stdin")
+		done <- result{b, err}
+	}()
+	select {
+	case res := <-done:
+		return res.b, res.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("read stdin: %w; nothing written", context.Cause(ctx))
+	}
 }

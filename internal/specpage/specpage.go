@@ -13,14 +13,22 @@ import (
 // one.
 var ErrNoSpec = errors.New("specpage: no single OpenAPI spec found")
 
-// Extract returns the spec in page, byte for byte: the content of its only
-// yaml fence (the lines between the fence lines), or page itself when page
-// is a raw spec (it starts with "openapi:", "swagger:" or "{", after blank
-// lines; whether it is OpenAPI 3 is for the loader to say).
+// Extract returns the spec in page: the content of its only yaml fence
+// (the lines between the fence lines), else of its only json fence, or page
+// itself when page is a raw spec (it starts with "openapi:", "swagger:" or
+// "{", after blank lines; whether it is OpenAPI 3 is for the loader to
+// say). A leading UTF-8 byte order mark is dropped and CRLF line endings
+// become LF, so that a page saved by another editor yields the same bytes.
 func Extract(page []byte) ([]byte, error) {
-	blocks, err := yamlFences(page)
+	page = bytes.TrimPrefix(page, []byte("\xef\xbb\xbf"))
+	page = bytes.ReplaceAll(page, []byte("\r\n"), []byte("\n"))
+	yamlBlocks, jsonBlocks, err := fences(page)
 	if err != nil {
 		return nil, err
+	}
+	blocks := yamlBlocks
+	if len(blocks) == 0 {
+		blocks = jsonBlocks
 	}
 	switch len(blocks) {
 	case 1:
@@ -32,20 +40,21 @@ func Extract(page []byte) ([]byte, error) {
 				return page, nil
 			}
 		}
-		return nil, fmt.Errorf("%w: the page has no ```yaml fence and is not a raw spec (want a line starting with openapi: or swagger:, or a JSON object)", ErrNoSpec)
+		return nil, fmt.Errorf("%w: the page has no ```yaml or ```json fence and is not a raw spec (want a line starting with openapi: or swagger:, or a JSON object)", ErrNoSpec)
 	default:
-		return nil, fmt.Errorf("%w: the page has %d ```yaml fences; which one is the spec is ambiguous", ErrNoSpec, len(blocks))
+		return nil, fmt.Errorf("%w: the page has %d ```yaml (or ```json) fences; which one is the spec is ambiguous", ErrNoSpec, len(blocks))
 	}
 }
 
-// yamlFences returns the content of every fenced block whose info string
-// starts with "yaml". A fence is three or more backticks; it closes at a
-// line of at least as many backticks and nothing else.
-func yamlFences(page []byte) ([][]byte, error) {
+// fences returns the content of every fenced block whose info string
+// starts with "yaml" (or "yml"), and of every one starting with "json". A
+// fence is three or more backticks; it closes at a line of at least as
+// many backticks and nothing else.
+func fences(page []byte) (yamlBlocks, jsonBlocks [][]byte, err error) {
 	var (
-		blocks  [][]byte
 		open    []byte // the opening run of backticks, nil outside a fence
 		isYAML  bool
+		isJSON  bool
 		start   int
 		lineNum int
 	)
@@ -63,19 +72,23 @@ func yamlFences(page []byte) ([][]byte, error) {
 			open = ticks
 			info := bytes.TrimSpace(line[len(ticks):])
 			isYAML = bytes.HasPrefix(info, []byte("yaml")) || bytes.HasPrefix(info, []byte("yml"))
+			isJSON = bytes.HasPrefix(info, []byte("json"))
 			start = next
 		case open != nil && len(ticks) >= len(open) && len(bytes.TrimSpace(line[len(ticks):])) == 0:
-			if isYAML {
-				blocks = append(blocks, page[start:pos])
+			switch {
+			case isYAML:
+				yamlBlocks = append(yamlBlocks, page[start:pos])
+			case isJSON:
+				jsonBlocks = append(jsonBlocks, page[start:pos])
 			}
 			open = nil
 		}
 		pos = next
 	}
 	if open != nil {
-		return nil, fmt.Errorf("%w: a ``` fence opened on the page is never closed", ErrNoSpec)
+		return nil, nil, fmt.Errorf("%w: a ``` fence opened on the page is never closed", ErrNoSpec)
 	}
-	return blocks, nil
+	return yamlBlocks, jsonBlocks, nil
 }
 
 func leadingBackticks(line []byte) []byte {

@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	flinkstoken "github.com/flinkskit/flinks-token-go"
+	"github.com/flinkskit/flinks-token-go/internal/specnorm"
 )
 
 // Validator validates requests and responses against one loaded spec.
@@ -30,7 +31,8 @@ func New() (*Validator, error) {
 	return Load(flinkstoken.OpenAPI)
 }
 
-// Load loads and validates spec (YAML or JSON). The spec's servers are
+// Load loads and validates spec (YAML or JSON). Media types are compared
+// without parameters (specnorm.BareMediaTypes). The spec's servers are
 // dropped from routing so that traffic to a loopback fake matches the same
 // operations as traffic to https://{instance}-api.private.fin.ag.
 func Load(spec []byte) (*Validator, error) {
@@ -42,6 +44,10 @@ func Load(spec []byte) (*Validator, error) {
 	if err := doc.Validate(loader.Context); err != nil {
 		return nil, fmt.Errorf("specvalidate: invalid spec: %w", err)
 	}
+	// Compare media types without parameters, as the generated code does:
+	// the fake answers application/json where the page may say
+	// application/json; charset=utf-8.
+	specnorm.BareMediaTypes(doc)
 	routed := *doc
 	routed.Servers = nil
 	router, err := gorillamux.NewRouter(&routed)

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParseAPIDiff(t *testing.T) {
+	out := `Incompatible changes:
+- GenerateAuthorizeTokenResponse.JSON401: removed
+- ClientInterface.Authorize: added
+Compatible changes:
+- AuthorizeResponse: added
+`
+	got := parseAPIDiff("api", out)
+	if want := []string{"GenerateAuthorizeTokenResponse.JSON401: removed"}; !slices.Equal(got.incompatible, want) {
+		t.Errorf("got incompatible %q, want %q", got.incompatible, want)
+	}
+	if len(got.compatible) != 2 || !strings.HasPrefix(got.compatible[0], "ClientInterface.Authorize: added (breaks only") || got.compatible[1] != "AuthorizeResponse: added" {
+		t.Errorf("got compatible %q, want the interface method then AuthorizeResponse", got.compatible)
+	}
+}
+
+func TestBump(t *testing.T) {
+	breakingWire := changes{{Level: 3, Text: "api path removed"}}
+	infoWire := changes{{Level: 1, Text: "added a response"}}
+	removed := []goChanges{{pkg: "api", incompatible: []string{"X: removed"}}}
+	added := []goChanges{{pkg: "api", compatible: []string{"Y: added"}}}
+	tests := []struct {
+		name    string
+		r       report
+		want    string
+		wantWhy string
+	}{
+		{"wire breaking", report{wire: breakingWire}, "major", "wire-level"},
+		{"Go breaking only, as a removed 401", report{wire: infoWire, golevel: removed}, "major", "Go importers"},
+		{"both", report{wire: breakingWire, golevel: removed}, "major", "and Go importers"},
+		{"additions", report{wire: infoWire, golevel: added}, "minor", "additions"},
+		{"Go additions only", report{golevel: added}, "minor", "additions"},
+		{"prose only", report{golevel: []goChanges{{pkg: "api"}}}, "patch", "prose"},
+	}
+	for _, tt := range tests {
+		got, why := tt.r.bump()
+		if got != tt.want || !strings.Contains(why, tt.wantWhy) {
+			t.Errorf("%s: got %s (%s), want %s (…%s…)", tt.name, got, why, tt.want, tt.wantWhy)
+		}
+		if wantBreaking := tt.want == "major"; tt.r.breaking() != wantBreaking {
+			t.Errorf("%s: got breaking() %v, want %v", tt.name, tt.r.breaking(), wantBreaking)
+		}
+	}
+}
+
+func TestFailingPackages(t *testing.T) {
+	out := "--- FAIL: TestX (0.00s)\nFAIL\nFAIL\texample.com/m/flinkstest\t0.388s\nok  \texample.com/m/api\nFAIL\texample.com/m/tokenclient [build failed]\n"
+	if got, want := failingPackages(out), "example.com/m/flinkstest, example.com/m/tokenclient"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// clientPackages are the packages whose exported API importers see.
+var clientPackages = []string{"api", "tokenclient"}
+
+// maxToolOutput bounds what is kept of a tool's output.
+const maxToolOutput = 1 << 20
+
+// inTrialEnv is set for everything a trial runs: a specsync started by a
+// test that forgot to skip under -short refuses to start another trial
+// instead of recursing.
+const inTrialEnv = "SPECSYNC_IN_TRIAL"
+
+// trial is a temporary copy of the module holding the new spec.
+type trial struct {
+	module string // the module's own root
+	dir    string // the copy
+	path   string // the module path, from go.mod
+	exp    string // where export data for apidiff goes
+}
+
+// newTrial copies the module at module (without .git) to a temporary
+// directory and puts spec in it as openapi.yaml.
+func newTrial(module string, spec []byte) (*trial, error) {
+	if os.Getenv(inTrialEnv) != "" {
+		return nil, errors.New("refusing to start a trial inside a trial: a test that runs specsync must skip under -short")
+	}
+	tmp, err := os.MkdirTemp("", "specsync-trial-")
+	if err != nil {
+		return nil, err
+	}
+	t := &trial{module: module, dir: filepath.Join(tmp, "module"), exp: filepath.Join(tmp, "exports")}
+	if err := copyTree(module, t.dir); err != nil {
+		t.Close()
+		return nil, fmt.Errorf("copy the module to a temporary directory: %w", err)
+	}
+	if err := os.Mkdir(t.exp, 0o700); err != nil {
+		t.Close()
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(t.dir, "openapi.yaml"), spec, 0o644); err != nil {
+		t.Close()
+		return nil, err
+	}
+	gomod, err := os.ReadFile(filepath.Join(t.dir, "go.mod"))
+	if err != nil {
+		t.Close()
+		return nil, err
+	}
+	for line := range strings.Lines(string(gomod)) {
+		if rest, ok := strings.CutPrefix(line, "module "); ok {
+			t.path = strings.TrimSpace(rest)
+		}
+	}
+	return t, nil
+}
+
+// Close removes the copy.
+func (t *trial) Close() { os.RemoveAll(filepath.Dir(t.dir)) }
+
+// generate regenerates api/ from scratch in the copy, as make
+// check-generated does.
+func (t *trial) generate(ctx context.Context) (string, error) {
+	gen, _ := filepath.Glob(filepath.Join(t.dir, "api", "*.gen.go"))
+	for _, f := range gen {
+		if err := os.Remove(f); err != nil {
+			return "", err
+		}
+	}
+	return t.goCmd(ctx, t.dir, "generate", "./...")
+}
+
+// test builds everything and runs go test -short ./... in the copy; tests
+// that regenerate skip under -short, so this does not recurse.
+func (t *trial) test(ctx context.Context) (string, error) {
+	return t.goCmd(ctx, t.dir, "test", "-short", "-vet=off", "-timeout=5m", "./...")
+}
+
+// apidiff compares pkg's exported API in the module and in the copy.
+func (t *trial) apidiff(ctx context.Context, pkg string) (goChanges, error) {
+	importPath := t.path + "/" + pkg
+	oldExp, newExp := filepath.Join(t.exp, pkg+".old"), filepath.Join(t.exp, pkg+".new")
+	for _, w := range []struct{ dir, file string }{{t.module, oldExp}, {t.dir, newExp}} {
+		if out, err := t.goCmd(ctx, w.dir, "tool", "-modfile=tools/go.mod", "apidiff", "-w", w.file, importPath); err != nil {
+			return goChanges{}, fmt.Errorf("apidiff %s: %w: %s", pkg, err, firstLines(out, 10))
+		}
+	}
+	out, err := t.goCmd(ctx, t.dir, "tool", "-modfile=tools/go.mod", "apidiff", oldExp, newExp)
+	if err != nil {
+		return goChanges{}, fmt.Errorf("apidiff %s: %w: %s", pkg, err, firstLines(out, 10))
+	}
+	return parseAPIDiff(pkg, out), nil
+}
+
+// goCmd runs the go command in dir. -trimpath keeps compiled packages
+// independent of the copy's path, so unchanged ones come from the build
+// cache.
+func (t *trial) goCmd(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"), inTrialEnv+"=1")
+	out := &limitedBuffer{max: maxToolOutput}
+	cmd.Stdout, cmd.Stderr = out, out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// goChanges is apidiff's verdict on one package.
+type goChanges struct {
+	pkg          string
+	incompatible []string
+	compatible   []string
+}
+
+// growingInterfaces are generated interfaces that gain a method with every
+// new operation on the page. apidiff calls that incompatible, but it only
+// breaks code implementing them (mocks), not code calling them, so a new
+// operation stays a minor change.
+var growingInterfaces = regexp.MustCompile(`^(ClientInterface|ClientWithResponsesInterface)\.\w+: added$`)
+
+func parseAPIDiff(pkg, out string) goChanges {
+	c := goChanges{pkg: pkg}
+	var into *[]string
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "Incompatible changes:"):
+			into = &c.incompatible
+		case strings.HasPrefix(line, "Compatible changes:"):
+			into = &c.compatible
+		case strings.HasPrefix(line, "- ") && into != nil:
+			change := strings.TrimPrefix(line, "- ")
+			if into == &c.incompatible && growingInterfaces.MatchString(change) {
+				c.compatible = append(c.compatible, change+" (breaks only your own implementations, such as mocks)")
+				continue
+			}
+			*into = append(*into, change)
+		}
+	}
+	return c
+}
+
+// copyTree copies the regular files under src to dst, following symlinked
+// files (openapi.yaml may be one) and skipping .git.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules"):
+			return filepath.SkipDir
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case d.Type()&fs.ModeSymlink != 0:
+			if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+		case !d.Type().IsRegular():
+			return nil
+		}
+		return copyFile(path, target)
+	})
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm()|0o200)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// limitedBuffer keeps the first max bytes written to it.
+type limitedBuffer struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := b.max - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+func (b *limitedBuffer) String() string { return b.buf.String() }
+
+// firstLines returns the first n non-empty lines of s, indented.
+func firstLines(s string, n int) string {
+	var lines []string
+	for line := range strings.Lines(s) {
+		line = strings.TrimRight(line, "\r\n")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "ok ") || strings.HasPrefix(line, "?") {
+			continue
+		}
+		lines = append(lines, "    "+line)
+		if len(lines) == n {
+			break
+		}
+	}
+	return strings.Join(lines, "\n")
+}
