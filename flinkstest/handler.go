@@ -46,8 +46,8 @@ func WithCustomerIDs(ids ...string) Option {
 	return func(h *Handler) { h.customerIDs = setOf(ids) }
 }
 
-// WithLatency delays every response by d (or until the request is
-// cancelled).
+// WithLatency delays every API response by d (or until the request is
+// cancelled); the Connect page is served at once.
 func WithLatency(d time.Duration) Option {
 	return func(h *Handler) { h.latency = d }
 }
@@ -116,12 +116,17 @@ func NewHandler(opts ...Option) *Handler {
 	return h
 }
 
-// ServeHTTP validates r against the spec, applies any pending fault, and
-// answers as Flinks would.
+// ServeHTTP answers as Flinks would. Requests to the API are validated
+// against the spec and may meet a pending fault; GET ConnectPath serves a
+// stand-in Flinks Connect page that spends its authorizeToken.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.now()
 	rec := &statusRecorder{ResponseWriter: w}
-	h.serve(rec, r)
+	if r.URL.Path == ConnectPath {
+		h.serveConnect(rec, r)
+	} else {
+		h.serve(rec, r)
+	}
 	if h.logger != nil {
 		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),

@@ -18,12 +18,15 @@ var (
 	ErrTokenExpired = errors.New("flinkstest: token expired")
 )
 
-// IssuedToken records one token the fake handed out.
+// IssuedToken records one token the fake handed out. Its JSON form is what
+// flinks-fake serves at /_fake/tokens.
 type IssuedToken struct {
-	Value      string
-	CustomerID string
-	IssuedAt   time.Time
-	Used       bool
+	Value      string    `json:"token"`
+	CustomerID string    `json:"customer_id"`
+	IssuedAt   time.Time `json:"issued_at"`
+	// Used reports whether the token was redeemed (by Redeem or by loading
+	// the Connect page).
+	Used bool `json:"redeemed"`
 }
 
 func (h *Handler) issue(customerID string) string {

@@ -24,6 +24,12 @@ random GUID token to accepted secret keys and answers anything else with the
 spec's 401 body. Point a client at http://ADDR (tokenclient.WithBaseURL, or
 FLINKS_BASE_URL for flinks-token).
 
+On the same address:
+  GET /v2/?authorizeToken=…  a stand-in Flinks Connect page that spends the
+                             token (401 page for an unknown, spent or expired one)
+  GET /_fake/tokens          the issued tokens as JSON: token, customer_id,
+                             issued_at, redeemed (for tests not written in Go)
+
 By default it accepts the spec's demo credentials:
   customer id  ` + flinkstest.DefaultCustomerID + `
   secret key   ` + flinkstest.DefaultSecretKey + `
@@ -114,7 +120,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: withTokensList(h), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String(), "secret_keys", max(len(keys), 1), "customer_ids", len(splitList(*customerIDs)))
