@@ -2,6 +2,7 @@ package flinkstest
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -58,17 +59,30 @@ func (h *Handler) FailNext(n int, f Fault) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for range n {
-		h.faults = append(h.faults, f)
-	}
+	h.faults = append(h.faults, faultRun{f, n})
 	return nil
 }
 
-// PendingFaults returns how many injected faults are still queued.
+// faultRun is one FailNext call: a count, so that FailNext(1e9, f) costs
+// what FailNext(1, f) does.
+type faultRun struct {
+	f Fault
+	n int
+}
+
+// PendingFaults returns how many injected faults are still queued
+// (at most math.MaxInt).
 func (h *Handler) PendingFaults() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.faults)
+	total := 0
+	for _, run := range h.faults {
+		if run.n > math.MaxInt-total {
+			return math.MaxInt
+		}
+		total += run.n
+	}
+	return total
 }
 
 func (h *Handler) nextFault() (Fault, bool) {
@@ -77,8 +91,11 @@ func (h *Handler) nextFault() (Fault, bool) {
 	if len(h.faults) == 0 {
 		return Fault{}, false
 	}
-	f := h.faults[0]
-	h.faults = h.faults[1:]
+	run := &h.faults[0]
+	f := run.f
+	if run.n--; run.n == 0 {
+		h.faults = h.faults[1:]
+	}
 	return f, true
 }
 

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/keyfile"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 		}
 	}
-	secretKey, err := readSecretKey(cfg.keyFile, getenv, stdin)
+	secretKey, err := readSecretKey(ctx, cfg.keyFile, getenv, stdin)
 	if err != nil {
 		return err
 	}
@@ -198,8 +198,10 @@ func envOr(getenv func(string) string, name, def string) string {
 }
 
 // readSecretKey reads the key from path ("-" for stdin) or, without a
-// path, from FLINKS_SECRET_KEY. One trailing newline is dropped.
-func readSecretKey(path string, getenv func(string) string, stdin io.Reader) (string, error) {
+// path, from FLINKS_SECRET_KEY. Files and stdin are read through a 64 KiB
+// limit, a UTF-8 BOM and one trailing newline are dropped, and SIGINT or
+// SIGTERM (ctx) interrupts a wait on stdin.
+func readSecretKey(ctx context.Context, path string, getenv func(string) string, stdin io.Reader) (string, error) {
 	if path == "" {
 		return getenv("FLINKS_SECRET_KEY"), nil
 	}
@@ -208,9 +210,12 @@ func readSecretKey(path string, getenv func(string) string, stdin io.Reader) (st
 		err error
 	)
 	if path == "-" {
-		b, err = io.ReadAll(io.LimitReader(stdin, 64<<10))
+		b, err = keyfile.Read(ctx, stdin)
 	} else {
-		b, err = os.ReadFile(path)
+		b, err = keyfile.ReadFile(ctx, path)
+	}
+	if ctx.Err() != nil {
+		return "", fmt.Errorf("interrupted while reading the secret key: %w", ctx.Err())
 	}
 	if err != nil {
 		return "", usagef("read the secret key: %w", err)

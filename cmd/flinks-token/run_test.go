@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -27,6 +28,10 @@ func TestRun(t *testing.T) {
 	closed.Close()
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte(flinkstest.DefaultSecretKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bomFile := filepath.Join(t.TempDir(), "key-bom")
+	if err := os.WriteFile(bomFile, []byte("\uFEFF"+flinkstest.DefaultSecretKey+"\r\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	realEnv := map[string]string{
@@ -54,6 +59,8 @@ func TestRun(t *testing.T) {
 		{name: "environment configuration", env: realEnv, wantOut: isGUIDLine},
 		{name: "secret key from file", args: []string{"-secret-key-file", keyFile}, env: without(realEnv, "FLINKS_SECRET_KEY"), wantOut: isGUIDLine},
 		{name: "secret key from stdin", args: []string{"-secret-key-file", "-"}, env: without(realEnv, "FLINKS_SECRET_KEY"), stdin: flinkstest.DefaultSecretKey + "\r\n", wantOut: isGUIDLine},
+		{name: "secret key file with a BOM (Windows editors)", args: []string{"-secret-key-file", bomFile}, env: without(realEnv, "FLINKS_SECRET_KEY"), wantOut: isGUIDLine},
+		{name: "secret key on stdin with a BOM", args: []string{"-secret-key-file", "-"}, env: without(realEnv, "FLINKS_SECRET_KEY"), stdin: "\uFEFF" + flinkstest.DefaultSecretKey, wantOut: isGUIDLine},
 		{name: "help", args: []string{"-h"}, wantCode: exitOK},
 
 		{name: "unknown flag", args: []string{"-nope"}, wantCode: exitUsage, wantInErr: "flag provided but not defined"},
@@ -64,6 +71,8 @@ func TestRun(t *testing.T) {
 		{name: "bad instance", args: []string{"-instance", "evil.com/#"}, env: without(realEnv, "FLINKS_BASE_URL"), wantCode: exitUsage, wantInErr: "not a single DNS label"},
 		{name: "plain http base URL", env: with(realEnv, "FLINKS_BASE_URL", "http://flinks.example"), wantCode: exitUsage, wantInErr: "use https"},
 		{name: "missing key file", args: []string{"-secret-key-file", filepath.Join(t.TempDir(), "none")}, env: realEnv, wantCode: exitUsage, wantInErr: "read the secret key"},
+		{name: "endless key file", args: []string{"-secret-key-file", "/dev/zero"}, env: realEnv, wantCode: exitUsage, wantInErr: "larger than 64 KiB"},
+		{name: "oversized stdin", args: []string{"-secret-key-file", "-"}, env: realEnv, stdin: strings.Repeat("k", 64<<10+1), wantCode: exitUsage, wantInErr: "larger than 64 KiB"},
 		{name: "empty stdin", args: []string{"-secret-key-file", "-"}, env: realEnv, wantCode: exitUsage, wantInErr: "is empty"},
 		{name: "connect-param without connect-url", args: []string{"-fake", "-connect-param", "demo=true"}, wantCode: exitUsage, wantInErr: "needs -connect-url"},
 		{name: "connect-param malformed", args: []string{"-fake", "-connect-url", "-connect-param", "demo"}, wantCode: exitUsage, wantInErr: "key=value"},
@@ -121,6 +130,22 @@ func TestCancelledRunExitsOther(t *testing.T) {
 	err := run(ctx, []string{"-fake"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &bytes.Buffer{})
 	if got := exitCode(err); got != exitOther {
 		t.Errorf("exit code: got %d (%v), want %d", got, err, exitOther)
+	}
+}
+
+// SIGINT or SIGTERM (a cancelled ctx) ends a wait on stdin.
+func TestInterruptedStdinRead(t *testing.T) {
+	stdin, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-fake", "-secret-key-file", "-"}, func(string) string { return "" }, stdin, &bytes.Buffer{}, &bytes.Buffer{})
+	}()
+	cancel()
+	err := <-done
+	if got := exitCode(err); got != exitOther || !strings.Contains(fmt.Sprint(err), "interrupted while reading the secret key") {
+		t.Errorf("got %v (exit %d), want an interruption (exit %d)", err, got, exitOther)
 	}
 }
 
