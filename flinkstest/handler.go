@@ -143,7 +143,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.logger != nil {
 		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status), slog.Duration("took", h.now().Sub(start)))
+			slog.Int("status", rec.status), slog.Float64("took_ms", float64(h.now().Sub(start))/float64(time.Millisecond)))
 	}
 }
 

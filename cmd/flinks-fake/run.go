@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/cliflag"
 	"github.com/flinkskit/flinks-token-go/internal/keyfile"
 )
 
@@ -42,13 +43,8 @@ SIGINT or SIGTERM shuts down gracefully.
 Flags:
 `
 
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
 func exitCode(err error) int {
-	if errors.As(err, new(usageError)) {
+	if cliflag.Is(err) {
 		return 2
 	}
 	return 1
@@ -58,7 +54,6 @@ func exitCode(err error) int {
 // address once the server accepts connections.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
 	fs := flag.NewFlagSet("flinks-fake", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()
@@ -77,21 +72,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	readTimeout := fs.Duration("read-timeout", flinkstest.RequestReadTimeout, "a request must arrive whole within this `duration`")
 	writeTimeout := fs.Duration("write-timeout", 30*time.Second, "time to write a response, on top of -latency and -read-timeout, `duration`")
 	idleTimeout := fs.Duration("idle-timeout", flinkstest.IdleTimeout, "close keep-alive connections idle this long, `duration`")
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return usageError{err}
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())}
+		return cliflag.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())
 	}
 	if *readTimeout <= 0 || *writeTimeout <= 0 || *idleTimeout <= 0 {
-		return usageError{errors.New("-read-timeout, -write-timeout and -idle-timeout must be positive; see -h")}
+		return cliflag.Errorf("-read-timeout, -write-timeout and -idle-timeout must be positive")
 	}
 	keys, err := secretKeys(ctx, *keysFile, getenv)
 	if err != nil {
-		return usageError{err}
+		return cliflag.Wrap(err)
 	}
 
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -118,7 +113,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			continue
 		}
 		if err := h.FailNext(q.n, q.f); err != nil {
-			return usageError{err}
+			return cliflag.Wrap(err)
 		}
 	}
 

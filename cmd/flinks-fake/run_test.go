@@ -106,8 +106,11 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"-nope"}, "not defined"},
+		{[]string{"-latency", "soon"}, `invalid value "soon" for flag -latency`},
+		{[]string{"-fail-next", "1", "-fail-status", "200"}, "not a fault"},
+		{[]string{"-fail-next", "1", "-retry-after", "soon"}, "Retry-After"},
 		{[]string{"some-secret"}, "unexpected argument"},
-		{[]string{"-fail-next", "1", "-fail-status", "99"}, "not a final HTTP status"},
+		{[]string{"-fail-next", "1", "-fail-status", "99"}, "not a fault"},
 		{[]string{"-secret-keys-file", filepath.Join(t.TempDir(), "none")}, "read secret keys"},
 		{[]string{"-secret-keys-file", "/dev/zero"}, "larger than 64 KiB"},
 	}
@@ -119,6 +122,9 @@ func TestUsageErrors(t *testing.T) {
 		}
 		if strings.Contains(err.Error()+stderr.String(), "some-secret") {
 			t.Errorf("run(%q) echoes its argument", tt.args)
+		}
+		if !strings.HasSuffix(err.Error(), "see -h") || strings.Contains(err.Error(), "\n") || stderr.String() != "" {
+			t.Errorf("run(%q): got %q and stderr %q, want one line ending \"see -h\" and nothing else", tt.args, err, stderr.String())
 		}
 	}
 }

@@ -78,6 +78,8 @@ func TestRun(t *testing.T) {
 		{name: "connect-param malformed", args: []string{"-fake", "-connect-url", "-connect-param", "demo"}, wantCode: exitUsage, wantInErr: "key=value"},
 		{name: "fake with base URL", args: []string{"-fake", "-base-url", srv.URL}, wantCode: exitUsage, wantInErr: "exclude each other"},
 		{name: "bad timeout", args: []string{"-fake", "-timeout", "0s"}, wantCode: exitUsage, wantInErr: "-timeout"},
+		{name: "bad flag value", args: []string{"-fake", "-attempts", "many"}, wantCode: exitUsage, wantInErr: `invalid value "many" for flag -attempts`},
+		{name: "fake with another customer id", args: []string{"-fake", "-customer-id", "0b7b1c3e-0000-4000-8000-000000000000"}, wantCode: exitUsage, wantInErr: "-fake accepts only the demo customer id"},
 
 		{name: "unauthorized", args: []string{"-fake", "-secret-key-file", "-"}, stdin: wrongKey, wantCode: exitUnauthorized, wantInErr: "401 Unauthorized"},
 		{name: "unauthorized via environment", env: with(realEnv, "FLINKS_SECRET_KEY", wrongKey), wantCode: exitUnauthorized, wantInErr: "401"},
@@ -117,6 +119,9 @@ func TestRun(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %q is not one line", err)
 			}
+			if tt.wantCode == exitUsage && (!strings.HasSuffix(err.Error(), "see -h") || stderr.Len() != 0) {
+				t.Errorf("usage error: got %q and stderr %q, want one line ending \"see -h\" and nothing else", err, stderr.String())
+			}
 		})
 	}
 	if n := srv.PendingFaults(); n != 0 {
@@ -130,6 +135,44 @@ func TestCancelledRunExitsOther(t *testing.T) {
 	err := run(ctx, []string{"-fake"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &bytes.Buffer{})
 	if got := exitCode(err); got != exitOther {
 		t.Errorf("exit code: got %d (%v), want %d", got, err, exitOther)
+	}
+}
+
+func TestVerboseLogsAttempts(t *testing.T) {
+	srv := flinkstest.NewServer()
+	t.Cleanup(srv.Close)
+	env := map[string]string{
+		"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
+		"FLINKS_BASE_URL":    srv.URL,
+	}
+	for _, verbose := range []bool{false, true} {
+		if err := srv.FailNext(1, flinkstest.Fault{Status: 503, RetryAfter: "0"}); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{}
+		if verbose {
+			args = append(args, "-v")
+		}
+		var stdout, stderr bytes.Buffer
+		if err := run(context.Background(), args, func(n string) string { return env[n] }, nil, &stdout, &stderr); err != nil {
+			t.Fatalf("-v=%v: %v", verbose, err)
+		}
+		logs := stderr.String()
+		if !verbose {
+			if logs != "" {
+				t.Errorf("without -v: got stderr %q, want nothing", logs)
+			}
+			continue
+		}
+		if !strings.Contains(logs, "attempt=1") || !strings.Contains(logs, "503") {
+			t.Errorf("-v: got stderr %q, want the failed first attempt (503) logged", logs)
+		}
+		for _, secret := range []string{flinkstest.DefaultSecretKey, strings.TrimSpace(stdout.String())} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("-v logs contain a secret or the token %q: %s", secret, logs)
+			}
+		}
 	}
 }
 
