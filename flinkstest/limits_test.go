@@ -149,3 +149,17 @@ func TestFailNextStoresACount(t *testing.T) {
 		t.Errorf("faults served: got %v, want [503 503 429] in order", got)
 	}
 }
+
+// NewServer and NewTLSServer bound what a client can hold open, but set
+// no write timeout: a test may ask for any latency.
+func TestServerTimeouts(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		s := start(tls, nil)
+		c := s.ts.Config
+		s.Close()
+		if c.ReadHeaderTimeout != RequestReadTimeout || c.ReadTimeout != RequestReadTimeout || c.IdleTimeout != IdleTimeout || c.WriteTimeout != 0 {
+			t.Errorf("tls=%v: got read header %v, read %v, idle %v, write %v; want %v, %v, %v, none", tls,
+				c.ReadHeaderTimeout, c.ReadTimeout, c.IdleTimeout, c.WriteTimeout, RequestReadTimeout, RequestReadTimeout, IdleTimeout)
+		}
+	}
+}
