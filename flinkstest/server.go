@@ -11,8 +11,9 @@ import (
 type Server struct {
 	*Handler
 
-	// URL is the base URL, http://127.0.0.1:port with no trailing slash;
-	// pass it to tokenclient.WithBaseURL.
+	// URL is the base URL, http://127.0.0.1:port (https:// from
+	// NewTLSServer) with no trailing slash; pass it to
+	// tokenclient.WithBaseURL. The Connect page is URL + ConnectPath.
 	URL string
 
 	ts *httptest.Server
@@ -21,8 +22,30 @@ type Server struct {
 // NewServer starts and returns a fake Flinks API. The caller should call
 // Close when finished, to shut it down.
 func NewServer(opts ...Option) *Server {
+	return start(false, opts)
+}
+
+// NewTLSServer starts and returns a fake Flinks API over HTTPS with a
+// self-signed certificate, as httptest.NewTLSServer does, so that tests run
+// the client's production https path. Only the http.Client from Client
+// trusts the certificate: pass it to tokenclient.WithHTTPClient. The
+// caller should call Close when finished, to shut it down.
+func NewTLSServer(opts ...Option) *Server {
+	return start(true, opts)
+}
+
+func start(tls bool, opts []Option) *Server {
 	h := NewHandler(opts...)
-	ts := httptest.NewServer(h)
+	ts := httptest.NewUnstartedServer(h)
+	// No WriteTimeout: a test may ask for any latency.
+	ts.Config.ReadHeaderTimeout = RequestReadTimeout
+	ts.Config.ReadTimeout = RequestReadTimeout
+	ts.Config.IdleTimeout = IdleTimeout
+	if tls {
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
 	return &Server{Handler: h, URL: ts.URL, ts: ts}
 }
 
@@ -30,7 +53,8 @@ func NewServer(opts ...Option) *Server {
 // on it have completed.
 func (s *Server) Close() { s.ts.Close() }
 
-// Client returns an HTTP client configured for requests to the server.
+// Client returns an HTTP client configured for requests to the server;
+// for a NewTLSServer it trusts the server's certificate.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // CloseClientConnections closes any open HTTP connections to the server.
