@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
@@ -32,7 +33,7 @@ type Client struct {
 	request *http.Request
 	// shareRequest is true when the doer is known never to modify a
 	// request (net/http's Client and Transport without a cookie jar), so
-	// calls can share request's URL and headers instead of cloning them.
+	// calls can share request's headers instead of cloning them.
 	shareRequest bool
 	doer         api.HttpRequestDoer
 	retry        RetryPolicy
@@ -260,63 +261,63 @@ func (e *prefixless) Unwrap() error { return e.error }
 // attempt sends one request and maps its response. Every error it returns
 // is already free of the secret key.
 func (c *Client) attempt(ctx context.Context) (Token, error) {
-	var req *http.Request
-	if c.shareRequest {
-		req = c.request.WithContext(ctx)
-	} else {
-		req = c.request.Clone(ctx)
+	req := c.request.WithContext(ctx)
+	if !c.shareRequest {
+		// A RoundTripper that adds headers would otherwise add them to
+		// every later call; the URL is left alone by every sane one.
+		req.Header = req.Header.Clone()
 	}
 	resp, err := c.doer.Do(req)
 	if err != nil {
 		return Token{}, fmt.Errorf("tokenclient: request to %s failed: %w; check network access to Flinks", c.origin, c.redactor.sanitize(err))
 	}
-	body := &boundedBody{rc: resp.Body, left: MaxResponseBytes}
-	resp.Body = body
-	parsed, parseErr := api.ParseGenerateAuthorizeTokenResponse(resp)
+	buf := bodyBuffers.Get().(*[]byte)
+	defer putBodyBuffer(buf)
+	body, readErr := readBody(resp.Body, (*buf)[:0])
+	_ = resp.Body.Close()
+	*buf = body
+	parsed := api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}
 	switch {
-	case errors.Is(body.err, ErrResponseTooLarge):
-		return Token{}, errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, c.now(), c.redactor)
-	case body.err != nil:
-		return Token{}, fmt.Errorf("tokenclient: reading the response from %s failed: %w", c.origin, c.redactor.sanitize(body.err))
-	case parseErr != nil && resp.StatusCode == http.StatusOK:
-		return Token{}, errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, notJSON(parseErr), c.now(), c.redactor)
-	case parseErr != nil:
-		// The generated parser fails on a JSON-labelled error body that is
-		// not JSON (an HTML 401 from a proxy); the status still maps it.
-		parsed = &api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}
+	case readErr == ErrResponseTooLarge:
+		parsed.Body = nil
+		return Token{}, errorFromResponse(&parsed, ErrResponseTooLarge, c.now(), c.redactor)
+	case readErr != nil:
+		return Token{}, fmt.Errorf("tokenclient: reading the response from %s failed: %w", c.origin, c.redactor.sanitize(readErr))
 	}
-	return tokenFromResponse(parsed, c.now(), c.redactor)
+	return tokenFromResponse(&parsed, c.now(), c.redactor)
 }
 
-// boundedBody reads at most left bytes of rc; past that it fails with
-// ErrResponseTooLarge, so a huge or endless body costs bounded memory and
-// time. It remembers its error: the generated parser returns read and
-// decode errors alike.
-type boundedBody struct {
-	rc   io.ReadCloser
-	left int64
-	err  error
+// bodyBuffers holds response buffers for reuse: the body of a token
+// answer is read whole, then decoded, then no longer needed.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// putBodyBuffer returns b to the pool unless an unusual body grew it.
+func putBodyBuffer(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		bodyBuffers.Put(b)
+	}
 }
 
-func (b *boundedBody) Read(p []byte) (int, error) {
-	if b.err != nil {
-		return 0, b.err
+// readBody appends r's content to b, at most MaxResponseBytes of it;
+// past that it fails with ErrResponseTooLarge, so a huge or endless body
+// costs bounded memory and time.
+func readBody(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):min(cap(b), MaxResponseBytes+1)])
+		b = b[:len(b)+n]
+		switch {
+		case len(b) > MaxResponseBytes:
+			return b[:MaxResponseBytes], ErrResponseTooLarge
+		case err == io.EOF:
+			return b, nil
+		case err != nil:
+			return b, err
+		}
 	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1]
-	}
-	n, err := b.rc.Read(p)
-	if int64(n) > b.left {
-		n, err = int(b.left), ErrResponseTooLarge
-	}
-	b.left -= int64(n)
-	if err != nil && err != io.EOF {
-		b.err = err
-	}
-	return n, err
 }
-
-func (b *boundedBody) Close() error { return b.rc.Close() }
 
 func (c *Client) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
 	if c.logger != nil {
