@@ -140,7 +140,7 @@ func (c *boundCtx) Err() error {
 type callTimeoutError struct{ timeout time.Duration }
 
 func (e *callTimeoutError) Error() string {
-	return fmt.Sprintf("tokenclient: the call took longer than %v (WithCallTimeout); pass a context with a deadline to choose another bound", e.timeout)
+	return fmt.Sprintf("tokenclient: the call ran past its %v call timeout (WithCallTimeout, or pass a context with a deadline)", e.timeout)
 }
 func (e *callTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 func (e *callTimeoutError) Timeout() bool        { return true }

@@ -219,10 +219,10 @@ func (c *Client) generate(ctx context.Context) (Token, error) {
 func (c *Client) interrupted(ctx context.Context, ctxErr error, n int, last error) error {
 	cause := c.deadlineCause(ctx, ctxErr)
 	if last == nil {
-		return fmt.Errorf("tokenclient: generate authorize token: %w", cause)
+		return fmt.Errorf("tokenclient: generate authorize token: %w", trimPrefix(cause))
 	}
-	return fmt.Errorf("tokenclient: generate authorize token: %w during attempt %d; the last attempt that ended: %w",
-		cause, n, trimPrefix(last))
+	return fmt.Errorf("tokenclient: gave up during attempt %d: %w; the last attempt that ended: %w",
+		n, trimPrefix(cause), trimPrefix(last))
 }
 
 // deadlineCause replaces context.DeadlineExceeded with the error saying

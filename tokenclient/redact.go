@@ -268,6 +268,9 @@ func (e *scrubbedError) Error() string        { return e.msg }
 func (e *scrubbedError) Unwrap() error        { return e.next }
 func (e *scrubbedError) Is(target error) bool { return errors.Is(e.orig, target) }
 
+// GoString keeps %#v from printing the original error's fields.
+func (e *scrubbedError) GoString() string { return fmt.Sprintf("tokenclient.scrubbedError{%q}", e.msg) }
+
 // scrubbedNetError is a scrubbedError for a net.Error.
 type scrubbedNetError struct {
 	scrubbedError
