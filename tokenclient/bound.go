@@ -40,8 +40,8 @@ func newCallBounds(timeout time.Duration) *callBounds {
 	return &callBounds{timeout: timeout, err: &callTimeoutError{timeout: timeout}}
 }
 
-// start returns parent bounded by the call timeout, and the function that
-// releases it when the call ends.
+// start returns parent bounded by the call timeout; the caller releases
+// it with end when the call is over.
 func (b *callBounds) start(parent context.Context) *boundCtx {
 	inner, cancel := context.WithCancelCause(parent)
 	c := &boundCtx{Context: inner, cancel: cancel, bounds: b}

@@ -165,6 +165,9 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"base URL unparsable with password", testCustomerID, testSecretKey, []Option{WithBaseURL("https://u:hunter2@[::1")}, "does not parse"},
 		{"retry negative", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{MaxAttempts: -1})}, "retry policy"},
 		{"user agent control", testCustomerID, testSecretKey, []Option{WithUserAgent("x\r\ny")}, "user agent"},
+		{"user agent unit separator", testCustomerID, testSecretKey, []Option{WithUserAgent("x\x1fy")}, "user agent"},
+		{"user agent DEL", testCustomerID, testSecretKey, []Option{WithUserAgent("x\x7f")}, "user agent"},
+		{"call timeout zero", testCustomerID, testSecretKey, []Option{WithCallTimeout(0)}, "call timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,6 +196,9 @@ func TestNewAcceptsGoodInput(t *testing.T) {
 		if _, err := New(strings.ToUpper(testCustomerID), testSecretKey, WithBaseURL(base)); err != nil {
 			t.Errorf("base URL %s: got %v, want no error", base, err)
 		}
+	}
+	if _, err := New(testCustomerID, testSecretKey, WithUserAgent("my service/1.2 ~é")); err != nil {
+		t.Errorf("user agent with a space, ~ and é: got %v, want no error", err)
 	}
 }
 
