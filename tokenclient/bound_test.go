@@ -150,6 +150,19 @@ func TestCallBoundsList(t *testing.T) {
 		t.Errorf("list after every call ended: got head %p tail %p, want empty", b.head, b.tail)
 	}
 
+	// A call the timer already cut and unlisted leaves the others listed
+	// when it ends.
+	first, second := b.start(context.Background()), b.start(context.Background())
+	b.mu.Lock()
+	first.deadline = time.Time{}
+	b.mu.Unlock()
+	b.expire()
+	first.end()
+	if b.head != second || b.tail != second || first.Err() != context.DeadlineExceeded {
+		t.Errorf("after the cut call ended: got head %p tail %p (err %v), want only the other call %p", b.head, b.tail, first.Err(), second)
+	}
+	second.end()
+
 	short := newCallBounds(time.Nanosecond)
 	c := short.start(context.Background())
 	<-c.Done()

@@ -248,3 +248,66 @@ func TestRedactorMarkerInKey(t *testing.T) {
 		t.Errorf("got %q, want no key", got)
 	}
 }
+
+// Server text is cut to maxErrorText bytes on a rune boundary, marked
+// with an ellipsis, and left whole when it fits.
+func TestServerTextIsTruncated(t *testing.T) {
+	r := newRedactor(testSecretKey)
+	tests := []struct {
+		in, want string
+	}{
+		{strings.Repeat("a", maxErrorText), strings.Repeat("a", maxErrorText)},
+		{strings.Repeat("a", maxErrorText+1), strings.Repeat("a", maxErrorText) + "…"},
+		{strings.Repeat("a", maxErrorText-1) + "é", strings.Repeat("a", maxErrorText-1) + "…"},
+		{"x" + testSecretKey, "x" + redacted},
+	}
+	for _, tt := range tests {
+		for _, red := range []*redactor{r, nil} {
+			if got := serverText(tt.in, red); got != tt.want && !(red == nil && strings.Contains(tt.in, testSecretKey)) {
+				t.Errorf("serverText(%.20q…, %v): got %.20q… (%d bytes), want %.20q… (%d bytes)", tt.in, red != nil, got, len(got), tt.want, len(tt.want))
+			}
+		}
+	}
+}
+
+func TestFoldMatching(t *testing.T) {
+	tests := []struct {
+		s, substr string
+		index     int
+	}{
+		{"xxABCxx", "abc", 2},
+		{"xxabc", "ABC", 2},
+		{"ab", "abc", -1},
+		{"ab", "ab\xff", -1}, // a key's invalid byte never matches the end of s
+		{"ab\xff", "ab\xff", 0},
+		{"", "a", -1},
+		{"abc", "", -1},
+		{"éÉ", "éé", 0},
+		{"K", "\u212a", 0}, // Kelvin sign folds to K
+		{"xyz", "abc", -1},
+	}
+	for _, tt := range tests {
+		if got := indexFold(tt.s, tt.substr); got != tt.index {
+			t.Errorf("indexFold(%q, %q): got %d, want %d", tt.s, tt.substr, got, tt.index)
+		}
+	}
+	if got := replaceFold("aXa xa", "xA", "-"); got != "a- -" {
+		t.Errorf("replaceFold: got %q, want %q", got, "a- -")
+	}
+	if got := replaceFold("none", "x", "-"); got != "none" {
+		t.Errorf("replaceFold without a match: got %q, want %q", got, "none")
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://127.0.0.1:4010/v3/x/y?q=1": "http://127.0.0.1:4010",
+		"https://flinks.example":           "https://flinks.example",
+		"/v3/only/a/path":                  "[URL]",
+		"https://[::1":                     "[URL]",
+	} {
+		if got := origin(in); got != want {
+			t.Errorf("origin(%q): got %q, want %q", in, got, want)
+		}
+	}
+}

@@ -20,10 +20,11 @@ func TestErrorsKeepTheirStory(t *testing.T) {
 		wantCtx    error
 		wantStatus int
 		wantText   []string
+		wantNot    string
 	}{
 		{name: "503 three times", replies: []reply{statusReply(503)}, wantStatus: 503, wantText: []string{"503", "after 3 attempts"}},
 		{name: "429 then 500 then 502", replies: []reply{statusReply(429), statusReply(500), statusReply(502)}, wantStatus: 502, wantText: []string{"502", "after 3 attempts"}},
-		{name: "401 at once", replies: []reply{unauth}, wantStatus: 401, wantText: []string{"401"}},
+		{name: "401 at once", replies: []reply{unauth}, wantStatus: 401, wantText: []string{"401"}, wantNot: "after"},
 		{name: "503 then the deadline", replies: []reply{statusReply(503)}, deadline: true, wantCtx: context.DeadlineExceeded, wantStatus: 503, wantText: []string{"during attempt 2: the call ran past its 1m0s call timeout", "503"}},
 		{name: "503 then cancelled while waiting", replies: []reply{statusReply(503)}, cancelWait: true, wantCtx: context.Canceled, wantStatus: 503, wantText: []string{"during attempt 1: context canceled", "503"}},
 	}
@@ -63,6 +64,9 @@ func TestErrorsKeepTheirStory(t *testing.T) {
 			}
 			if want := int(f.hits.Load()); tt.wantCtx == nil && apiErr.Attempts != want {
 				t.Errorf("Attempts: got %d, want %d", apiErr.Attempts, want)
+			}
+			if tt.wantNot != "" && strings.Contains(err.Error(), tt.wantNot) {
+				t.Errorf("got %q, want no %q", err, tt.wantNot)
 			}
 			for _, want := range tt.wantText {
 				if !strings.Contains(err.Error(), want) {
