@@ -291,12 +291,19 @@ func (c *Client) attempt(ctx context.Context) (Token, error) {
 // answer is read whole, then decoded, then no longer needed.
 var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
+// maxPooledBuffer is the largest buffer kept for reuse; a token answer is
+// about 70 bytes, so only an unusual body grows a buffer past it, and the
+// pool should not pin such a body's memory.
+const maxPooledBuffer = 64 << 10
+
 // putBodyBuffer returns b to the pool unless an unusual body grew it.
 func putBodyBuffer(b *[]byte) {
-	if cap(*b) <= 64<<10 {
+	if keepBuffer(cap(*b)) {
 		bodyBuffers.Put(b)
 	}
 }
+
+func keepBuffer(capacity int) bool { return capacity <= maxPooledBuffer }
 
 // readBody appends r's content to b, at most MaxResponseBytes of it;
 // past that it fails with ErrResponseTooLarge, so a huge or endless body

@@ -202,3 +202,11 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepBuffer(t *testing.T) {
+	for capacity, want := range map[int]bool{512: true, maxPooledBuffer: true, maxPooledBuffer + 1: false, MaxResponseBytes + 1: false} {
+		if got := keepBuffer(capacity); got != want {
+			t.Errorf("keepBuffer(%d): got %v, want %v", capacity, got, want)
+		}
+	}
+}
