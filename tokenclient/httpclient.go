@@ -29,7 +29,6 @@ func NewHTTPClient() *http.Client {
 // newHTTPClient is NewHTTPClient without a per-request timeout: a Client
 // bounds each call with its context instead, one timer for the whole call.
 func newHTTPClient() *http.Client {
-	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
@@ -43,6 +42,9 @@ func newHTTPClient() *http.Client {
 	}
 	return &http.Client{Transport: transport, CheckRedirect: refuseRedirect}
 }
+
+// dialer bounds connecting; net.Dialer is safe for concurrent use.
+var dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 
 // defaultHTTPClient is shared by every Client built without
 // WithHTTPClient or WithDoer, as http.DefaultTransport is shared: one

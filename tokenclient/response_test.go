@@ -108,3 +108,30 @@ func TestTokenValid(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIErrorText(t *testing.T) {
+	tests := []struct {
+		err  APIError
+		want string
+	}{
+		{APIError{StatusCode: 400}, "tokenclient: Flinks answered 400 Bad Request"},
+		{APIError{StatusCode: 400, FlinksCode: "BAD"}, "tokenclient: Flinks answered 400 Bad Request (BAD)"},
+		{APIError{StatusCode: 400, Message: "bad input"}, "tokenclient: Flinks answered 400 Bad Request (bad input)"},
+		{APIError{StatusCode: 400, FlinksCode: "BAD", Message: "bad input"}, "tokenclient: Flinks answered 400 Bad Request (BAD: bad input)"},
+		{APIError{StatusCode: 499}, "tokenclient: Flinks answered 499 "},
+		{APIError{StatusCode: 500, Attempts: 3}, "tokenclient: Flinks answered 500 Internal Server Error (after 3 attempts); Flinks is failing; retry later"},
+		{APIError{StatusCode: 503, Attempts: 1}, "tokenclient: Flinks answered 503 Service Unavailable; Flinks is failing; retry later"},
+		{APIError{StatusCode: 403}, "tokenclient: Flinks answered 403 Forbidden; check the secret key, and that it belongs to this customer id and instance"},
+		{APIError{StatusCode: 404}, "tokenclient: Flinks answered 404 Not Found; check the customer id, the instance and the base URL"},
+		{APIError{StatusCode: 429}, "tokenclient: Flinks answered 429 Too Many Requests; Flinks is rate limiting; slow down and retry later"},
+		{APIError{StatusCode: 300}, "tokenclient: Flinks answered 300 Multiple Choices; redirect not followed (it would forward the secret key); point the client at the final URL"},
+		{APIError{StatusCode: 399, Location: "https://x.example"}, "tokenclient: Flinks answered 399 ; redirect to https://x.example not followed (it would forward the secret key); point the client at the final URL"},
+		{APIError{StatusCode: 200, Err: ErrMalformedResponse}, "tokenclient: Flinks answered 200 OK: malformed response; the answer does not match the Flinks spec; check the base URL"},
+		{APIError{StatusCode: 401, Err: ErrResponseTooLarge}, "tokenclient: Flinks answered 401 Unauthorized: response body too large; the body exceeded 1048576 bytes; check that the base URL points at Flinks"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("got  %q\nwant %q", got, tt.want)
+		}
+	}
+}

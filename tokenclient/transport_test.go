@@ -150,7 +150,8 @@ func checkTransport(t *testing.T, hc *http.Client) {
 		name string
 		ok   bool
 	}{
-		{"own dialer (with a timeout)", tr.DialContext != nil},
+		{"own dialer (with a timeout)", tr.DialContext != nil && dialer.Timeout >= time.Second && dialer.KeepAlive > 0},
+		{"idle connections time out", tr.IdleConnTimeout >= time.Second},
 		{"TLS handshake timeout", tr.TLSHandshakeTimeout > 0},
 		{"TLS >= 1.2", tr.TLSClientConfig != nil && tr.TLSClientConfig.MinVersion >= tls.VersionTLS12},
 		{"HTTP/2 attempted", tr.ForceAttemptHTTP2},
