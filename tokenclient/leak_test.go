@@ -24,7 +24,13 @@ func keyForms(key string) map[string]string {
 		fmt.Fprintf(&every, "%%%02x", key[i])
 	}
 	j, _ := json.Marshal(key)
+	var plain strings.Builder
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(key)
+	p := strings.TrimSpace(plain.String())
 	return map[string]string{
+		"JSON, no HTML escaping": p[1 : len(p)-1],
 		"as is":              key,
 		"upper case":         strings.ToUpper(key),
 		"lower case":         strings.ToLower(key),
@@ -232,6 +238,17 @@ func TestSanitizeKeepsMatches(t *testing.T) {
 	if r.sanitize(nil) != nil {
 		t.Errorf("sanitize(nil) is not nil")
 	}
+	// Clean errors come back as they are, so errors.As finds their types.
+	clean := []error{
+		context.Canceled,
+		&url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: context.DeadlineExceeded},
+		&APIError{StatusCode: 302, Location: "https://x.example/ok", Message: "moved"},
+	}
+	for _, err := range clean {
+		if got := r.sanitize(err); got != err {
+			t.Errorf("sanitize(%#v): got %#v, want the same error", err, got)
+		}
+	}
 }
 
 type timeoutErr struct{ msg string }
@@ -293,6 +310,9 @@ func TestFoldMatching(t *testing.T) {
 	}
 	if got := replaceFold("aXa xa", "xA", "-"); got != "a- -" {
 		t.Errorf("replaceFold: got %q, want %q", got, "a- -")
+	}
+	if got := replaceFold("Xa at the start", "xA", "-"); got != "- at the start" {
+		t.Errorf("replaceFold at index 0: got %q, want %q", got, "- at the start")
 	}
 	if got := replaceFold("none", "x", "-"); got != "none" {
 		t.Errorf("replaceFold without a match: got %q, want %q", got, "none")

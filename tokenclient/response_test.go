@@ -29,6 +29,10 @@ func TestGenerateAuthorizeTokenResponses(t *testing.T) {
 		{name: "200 with Token of wrong type", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"Token":42}`, offSpec: true}, wantStatus: 200, wantMalformed: true},
 		{name: "200 not JSON", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `<html>ok</html>`, offSpec: true}, wantStatus: 200, wantMalformed: true},
 		{name: "200 empty body", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, offSpec: true}, wantStatus: 200, wantMalformed: true},
+		{name: "200 with DEL in Token", reply: jsonReply(200, `{"Token":"ab\u007f"}`), wantStatus: 200, wantMalformed: true},
+		{name: "200 with bidi override in Token", reply: jsonReply(200, `{"Token":"a\u202eb"}`), wantStatus: 200, wantMalformed: true},
+		{name: "200 with no-break space in Token", reply: jsonReply(200, `{"Token":"a\u00a0b"}`), wantStatus: 200, wantMalformed: true},
+		{name: "200 with a tilde and é in Token", reply: jsonReply(200, `{"Token":"~é"}`), wantToken: "~é"},
 		{name: "200 Flinks error inside", reply: jsonReply(200, `{"HttpStatusCode":400,"Message":"Invalid request","FlinksCode":"INVALID_REQUEST"}`), wantStatus: 200, wantMalformed: true, wantFlinksCode: "INVALID_REQUEST", wantMessage: "Invalid request"},
 		{name: "401 JSON", reply: unauth, wantStatus: 401, wantUnauth: true, wantFlinksCode: "UNAUTHORIZED", wantMessage: "You must provide a valid auth key"},
 		{name: "401 HTML", reply: reply{status: 401, header: html, body: "<html><body>Unauthorized</body></html>", offSpec: true}, wantStatus: 401, wantUnauth: true},
@@ -132,6 +136,19 @@ func TestAPIErrorText(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("got  %q\nwant %q", got, tt.want)
+		}
+	}
+}
+
+// Location is kept for 3xx answers only, where it names the redirect.
+func TestLocationOnlyForRedirects(t *testing.T) {
+	for code, want := range map[int]string{299: "", 300: "https://x.example/", 399: "https://x.example/", 400: ""} {
+		c, _, _ := setup(t, reply{status: code, header: map[string]string{"Location": "https://x.example/"}})
+		c.retry.MaxAttempts = 1
+		_, err := c.GenerateAuthorizeToken(context.Background())
+		apiErr, ok := errors.AsType[*APIError](err)
+		if !ok || apiErr.Location != want {
+			t.Errorf("%d: got %v, want an *APIError with Location %q", code, err, want)
 		}
 	}
 }
