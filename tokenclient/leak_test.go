@@ -31,14 +31,14 @@ func keyForms(key string) map[string]string {
 	p := strings.TrimSpace(plain.String())
 	return map[string]string{
 		"JSON, no HTML escaping": p[1 : len(p)-1],
-		"as is":              key,
-		"upper case":         strings.ToUpper(key),
-		"lower case":         strings.ToLower(key),
-		"query escaped":      url.QueryEscape(key),
-		"path escaped":       url.PathEscape(key),
-		"every byte escaped": every.String(),
-		"JSON escaped":       string(j[1 : len(j)-1]),
-		"JSON escaped, /":    strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`),
+		"as is":                  key,
+		"upper case":             strings.ToUpper(key),
+		"lower case":             strings.ToLower(key),
+		"query escaped":          url.QueryEscape(key),
+		"path escaped":           url.PathEscape(key),
+		"every byte escaped":     every.String(),
+		"JSON escaped":           string(j[1 : len(j)-1]),
+		"JSON escaped, /":        strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`),
 	}
 }
 
