@@ -145,6 +145,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"customer id not a GUID", "acme", testSecretKey, nil, `customer id "acme" is not a GUID`},
 		{"customer id with path", testCustomerID + "/../x", testSecretKey, nil, "is not a GUID"},
 		{"customer id empty", "", testSecretKey, nil, "is not a GUID"},
+		{"customer id not hex", "zzzzzzzz-0391-4c82-857d-70d95f087ecb", testSecretKey, nil, "is not a GUID"},
 		{"secret key empty", testCustomerID, "", nil, "secret key is empty"},
 		{"secret key with newline", testCustomerID, testSecretKey + "\n", nil, "control character"},
 		{"secret key with CR LF injection", testCustomerID, "abc\r\nX-Evil: 1", nil, "control character"},
@@ -155,6 +156,13 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"instance empty", testCustomerID, testSecretKey, []Option{WithInstance("")}, "not a single DNS label"},
 		{"instance leading hyphen", testCustomerID, testSecretKey, []Option{WithInstance("-x")}, "not a single DNS label"},
 		{"instance too long", testCustomerID, testSecretKey, []Option{WithInstance(strings.Repeat("a", 64))}, "not a single DNS label"},
+		{"instance with underscore", testCustomerID, testSecretKey, []Option{WithInstance("a_b")}, "not a single DNS label"},
+		{"instance with colon", testCustomerID, testSecretKey, []Option{WithInstance("a:b")}, "not a single DNS label"},
+		{"instance with at", testCustomerID, testSecretKey, []Option{WithInstance("a@b")}, "not a single DNS label"},
+		{"instance with bracket", testCustomerID, testSecretKey, []Option{WithInstance("a[b")}, "not a single DNS label"},
+		{"instance with backquote", testCustomerID, testSecretKey, []Option{WithInstance("a`b")}, "not a single DNS label"},
+		{"instance with brace", testCustomerID, testSecretKey, []Option{WithInstance("a{b")}, "not a single DNS label"},
+		{"instance with slash", testCustomerID, testSecretKey, []Option{WithInstance("a/b")}, "not a single DNS label"},
 		{"base URL plain http", testCustomerID, testSecretKey, []Option{WithBaseURL("http://flinks.example")}, "uses http for a non-loopback host"},
 		{"base URL ftp", testCustomerID, testSecretKey, []Option{WithBaseURL("ftp://127.0.0.1")}, `scheme "ftp"`},
 		{"base URL no host", testCustomerID, testSecretKey, []Option{WithBaseURL("https://")}, "has no host"},
@@ -165,6 +173,9 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"base URL unparsable with password", testCustomerID, testSecretKey, []Option{WithBaseURL("https://u:hunter2@[::1")}, "does not parse"},
 		{"retry negative", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{MaxAttempts: -1})}, "retry policy"},
 		{"user agent control", testCustomerID, testSecretKey, []Option{WithUserAgent("x\r\ny")}, "user agent"},
+		{"user agent unit separator", testCustomerID, testSecretKey, []Option{WithUserAgent("x\x1fy")}, "user agent"},
+		{"user agent DEL", testCustomerID, testSecretKey, []Option{WithUserAgent("x\x7f")}, "user agent"},
+		{"call timeout zero", testCustomerID, testSecretKey, []Option{WithCallTimeout(0)}, "call timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,6 +204,14 @@ func TestNewAcceptsGoodInput(t *testing.T) {
 		if _, err := New(strings.ToUpper(testCustomerID), testSecretKey, WithBaseURL(base)); err != nil {
 			t.Errorf("base URL %s: got %v, want no error", base, err)
 		}
+	}
+	for _, instance := range []string{"az-AZ-09", strings.Repeat("a", 63), "z", "Z9"} {
+		if _, err := New(testCustomerID, testSecretKey, WithInstance(instance)); err != nil {
+			t.Errorf("instance %q: got %v, want no error", instance, err)
+		}
+	}
+	if _, err := New(testCustomerID, testSecretKey, WithUserAgent("my service/1.2 ~é")); err != nil {
+		t.Errorf("user agent with a space, ~ and é: got %v, want no error", err)
 	}
 }
 

@@ -29,6 +29,10 @@ func TestGenerateAuthorizeTokenResponses(t *testing.T) {
 		{name: "200 with Token of wrong type", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"Token":42}`, offSpec: true}, wantStatus: 200, wantMalformed: true},
 		{name: "200 not JSON", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `<html>ok</html>`, offSpec: true}, wantStatus: 200, wantMalformed: true},
 		{name: "200 empty body", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, offSpec: true}, wantStatus: 200, wantMalformed: true},
+		{name: "200 with DEL in Token", reply: jsonReply(200, `{"Token":"ab\u007f"}`), wantStatus: 200, wantMalformed: true},
+		{name: "200 with bidi override in Token", reply: jsonReply(200, `{"Token":"a\u202eb"}`), wantStatus: 200, wantMalformed: true},
+		{name: "200 with no-break space in Token", reply: jsonReply(200, `{"Token":"a\u00a0b"}`), wantStatus: 200, wantMalformed: true},
+		{name: "200 with a tilde and é in Token", reply: jsonReply(200, `{"Token":"~é"}`), wantToken: "~é"},
 		{name: "200 Flinks error inside", reply: jsonReply(200, `{"HttpStatusCode":400,"Message":"Invalid request","FlinksCode":"INVALID_REQUEST"}`), wantStatus: 200, wantMalformed: true, wantFlinksCode: "INVALID_REQUEST", wantMessage: "Invalid request"},
 		{name: "401 JSON", reply: unauth, wantStatus: 401, wantUnauth: true, wantFlinksCode: "UNAUTHORIZED", wantMessage: "You must provide a valid auth key"},
 		{name: "401 HTML", reply: reply{status: 401, header: html, body: "<html><body>Unauthorized</body></html>", offSpec: true}, wantStatus: 401, wantUnauth: true},
@@ -53,7 +57,7 @@ func TestGenerateAuthorizeTokenResponses(t *testing.T) {
 				if tok.Value != tt.wantToken {
 					t.Errorf("token: got %q, want %q", tok.Value, tt.wantToken)
 				}
-				if want := now.Add(30 * time.Minute); !tok.ExpiresAt.Equal(want) {
+				if want := now.Add(TokenLifetime); !tok.ExpiresAt.Equal(want) {
 					t.Errorf("ExpiresAt: got %v, want %v", tok.ExpiresAt, want)
 				}
 				return
@@ -105,6 +109,46 @@ func TestTokenValid(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.tok.Valid(); got != tt.want {
 			t.Errorf("%+v.Valid(): got %v, want %v", tt.tok, got, tt.want)
+		}
+	}
+}
+
+func TestAPIErrorText(t *testing.T) {
+	tests := []struct {
+		err  APIError
+		want string
+	}{
+		{APIError{StatusCode: 400}, "tokenclient: Flinks answered 400 Bad Request"},
+		{APIError{StatusCode: 400, FlinksCode: "BAD"}, "tokenclient: Flinks answered 400 Bad Request (BAD)"},
+		{APIError{StatusCode: 400, Message: "bad input"}, "tokenclient: Flinks answered 400 Bad Request (bad input)"},
+		{APIError{StatusCode: 400, FlinksCode: "BAD", Message: "bad input"}, "tokenclient: Flinks answered 400 Bad Request (BAD: bad input)"},
+		{APIError{StatusCode: 499}, "tokenclient: Flinks answered 499 "},
+		{APIError{StatusCode: 500, Attempts: 3}, "tokenclient: Flinks answered 500 Internal Server Error (after 3 attempts); Flinks is failing; retry later"},
+		{APIError{StatusCode: 503, Attempts: 1}, "tokenclient: Flinks answered 503 Service Unavailable; Flinks is failing; retry later"},
+		{APIError{StatusCode: 403}, "tokenclient: Flinks answered 403 Forbidden; check the secret key, and that it belongs to this customer id and instance"},
+		{APIError{StatusCode: 404}, "tokenclient: Flinks answered 404 Not Found; check the customer id, the instance and the base URL"},
+		{APIError{StatusCode: 429}, "tokenclient: Flinks answered 429 Too Many Requests; Flinks is rate limiting; slow down and retry later"},
+		{APIError{StatusCode: 300}, "tokenclient: Flinks answered 300 Multiple Choices; redirect not followed (it would forward the secret key); point the client at the final URL"},
+		{APIError{StatusCode: 399, Location: "https://x.example"}, "tokenclient: Flinks answered 399 ; redirect to https://x.example not followed (it would forward the secret key); point the client at the final URL"},
+		{APIError{StatusCode: 200, Err: ErrMalformedResponse}, "tokenclient: Flinks answered 200 OK: malformed response; the answer does not match the Flinks spec; check the base URL"},
+		{APIError{StatusCode: 401, Err: ErrResponseTooLarge}, "tokenclient: Flinks answered 401 Unauthorized: response body too large; the body exceeded 1048576 bytes; check that the base URL points at Flinks"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("got  %q\nwant %q", got, tt.want)
+		}
+	}
+}
+
+// Location is kept for 3xx answers only, where it names the redirect.
+func TestLocationOnlyForRedirects(t *testing.T) {
+	for code, want := range map[int]string{299: "", 300: "https://x.example/", 399: "https://x.example/", 400: ""} {
+		c, _, _ := setup(t, reply{status: code, header: map[string]string{"Location": "https://x.example/"}})
+		c.retry.MaxAttempts = 1
+		_, err := c.GenerateAuthorizeToken(context.Background())
+		apiErr, ok := errors.AsType[*APIError](err)
+		if !ok || apiErr.Location != want {
+			t.Errorf("%d: got %v, want an *APIError with Location %q", code, err, want)
 		}
 	}
 }
