@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -54,23 +53,7 @@ func TestPoolNeverStampedes(t *testing.T) {
 			p := newTestPool(t, c, tt.opts...)
 
 			const callers = 200
-			var (
-				wg   sync.WaitGroup
-				mu   sync.Mutex
-				seen = map[string]int{}
-			)
-			for range callers {
-				wg.Go(func() {
-					tok, err := p.Get(context.Background())
-					if err != nil {
-						t.Errorf("Get: %v", err)
-						return
-					}
-					mu.Lock()
-					seen[tok.Value]++
-					mu.Unlock()
-				})
-			}
+			wait := getConcurrently(t, p, callers, 1)
 			for range tt.limit { // the pool reaches its limit, all held
 				<-g.arrived
 			}
@@ -78,20 +61,13 @@ func TestPoolNeverStampedes(t *testing.T) {
 				t.Errorf("Stats().InFlight with every request held: got %d, want %d", s.InFlight, tt.limit)
 			}
 			close(g.release)
-			wg.Wait()
+			seen := wait()
 			waitFull(p)
 
 			if got := g.max.Load(); got > int64(tt.limit) {
 				t.Errorf("requests at Flinks at once: got %d, want at most %d", got, tt.limit)
 			}
-			for v, n := range seen {
-				if n != 1 {
-					t.Errorf("token %s handed out %d times", v, n)
-				}
-			}
-			if len(seen) != callers {
-				t.Errorf("callers served with distinct tokens: got %d, want %d", len(seen), callers)
-			}
+			checkDistinct(t, seen, callers)
 			s := p.Stats()
 			if s.Minted != f.hits.Load() || s.Minted != s.HandedOut+int64(s.Ready) || s.Discarded != 0 || s.HandedOut != callers {
 				t.Errorf("Stats: got %+v with %d requests at Flinks; want every token minted handed out or ready, none discarded",
