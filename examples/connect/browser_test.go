@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// skipBrowserEnv lets a developer without Chromium skip the browser tests
+// by setting it to 1. CI never sets it: there, a missing or broken
+// browser fails the test.
+const skipBrowserEnv = "CONNECT_SKIP_BROWSER"
+
+// browserTimeout bounds one browser's whole session; every wait inside it
+// is a condition (a load event, an element), never a sleep. It is
+// generous because CI shares two cores.
+const browserTimeout = 3 * time.Minute
+
+// chromiumPath finds the browser: $CHROMIUM, or Debian's chromium on PATH.
+func chromiumPath() (string, error) {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p, nil
+	}
+	var errs []error
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		p, err := exec.LookPath(name)
+		if err == nil {
+			return p, nil
+		}
+		errs = append(errs, err)
+	}
+	return "", fmt.Errorf("no Chromium on PATH (%v): install it (apt-get install -y chromium) or set CHROMIUM to its path", errs)
+}
+
+// tailBuffer keeps the last max bytes written to it: Chromium's output,
+// for a failure message, however much the browser prints.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	if over := len(b.buf) - b.max; over > 0 {
+		b.buf = slices.Delete(b.buf, 0, over)
+	}
+	return len(p), nil
+}
+
+func (b *tailBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(bytes.TrimSpace(b.buf))
+}
+
+// startBrowser starts a headless Chromium with a fresh profile and returns
+// a context for one tab in it. The flags are those known to work as root
+// on a machine without network; extra adds or overrides flags.
+func startBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	if os.Getenv(skipBrowserEnv) == "1" {
+		t.Skipf("%s=1: skipping the browser test (CI never sets it)", skipBrowserEnv)
+	}
+	path, err := chromiumPath()
+	if err != nil {
+		t.Fatalf("cannot run the browser test: %v; or set %s=1 to skip it", err, skipBrowserEnv)
+	}
+	output := &tailBuffer{max: 4 << 10}
+	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // tests run as root in CI
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(900, 1100),
+		chromedp.CombinedOutput(output),
+	)
+	opts = append(opts, extra...)
+	ctx, cancelTimeout := context.WithTimeout(t.Context(), browserTimeout)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc() // waits for the browser to exit, before TempDir is removed
+		cancelTimeout()
+	})
+	if err := chromedp.Do(tabCtx); err != nil {
+		t.Fatalf("Chromium (%s) did not start: %v\nits output:\n%s", path, err, output)
+	}
+	return tabCtx
+}
+
+// view is what the browser shows after one step: the token in the
+// iframe's src, and the URL the iframe really loaded.
+type view struct {
+	step     string
+	token    string
+	src      string
+	frameURL string
+}
+
+// load runs trigger and waits for the next load event of the page, which
+// comes after the iframe has loaded too. A page restored from the
+// back/forward cache fires none until connect.js reloads it.
+func load(ctx context.Context, trigger chromedp.Action[chromedp.Void]) error {
+	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger))
+	return err
+}
+
+// look reads the view after a load and checks that the iframe shows a
+// working Connect page for the token in its src.
+func look(t *testing.T, ctx context.Context, step string) view {
+	t.Helper()
+	src, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("flinks-connect"), "src"))
+	if err != nil || !src.Exists {
+		t.Fatalf("%s: no iframe src (exists %v): %v", step, src.Exists, err)
+	}
+	u, err := url.Parse(src.Value)
+	if err != nil {
+		t.Fatalf("%s: iframe src %q: %v", step, src.Value, err)
+	}
+	v := view{step: step, token: u.Query().Get("authorizeToken"), src: src.Value}
+
+	tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+	if err != nil {
+		t.Fatalf("%s: frame tree: %v", step, err)
+	}
+	if n := len(tree.FrameTree.ChildFrames); n != 1 {
+		t.Fatalf("%s: got %d child frames in the page's frame tree, want the Connect iframe (an out-of-process iframe is not listed)", step, n)
+	}
+	v.frameURL = tree.FrameTree.ChildFrames[0].Frame.URL
+	if v.frameURL != v.src {
+		t.Errorf("%s: the iframe loaded %s, not its src %s: the browser restored an old Connect URL", step, v.frameURL, v.src)
+	}
+
+	// The stand-in Connect page marks its <main> ready, or error with the
+	// reason (TOKEN_USED for a spent token).
+	frames, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.ID("flinks-connect")))
+	if err != nil || len(frames) != 1 {
+		t.Fatalf("%s: iframe node: got %d, %v", step, len(frames), err)
+	}
+	attrs, err := chromedp.Run(ctx, chromedp.Attributes(chromedp.CSS("main#flinks-connect"), chromedp.FromNode(frames[0])))
+	if err != nil {
+		t.Fatalf("%s: reading the Connect page inside the iframe: %v", step, err)
+	}
+	if attrs["data-state"] != "ready" {
+		t.Errorf("%s: the Connect page says state %q, error %q; want ready", step, attrs["data-state"], attrs["data-error"])
+	}
+	// The page heard the Connect page's first event, through connect.js's
+	// origin check.
+	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(`#connect-events li[data-step="APP_MOUNTED"]`))); err != nil {
+		t.Fatalf("%s: no APP_MOUNTED event from Flinks Connect in the page: %v", step, err)
+	}
+	return v
+}
+
+// screenshot keeps what the browser shows as a test artifact: under
+// -outputdir with go test -artifacts, else in a temporary directory.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(t.ArtifactDir(), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", path, len(png))
+}
+
+// TestConnectInBrowser follows a user through the app in Chromium: every
+// view, reload, Back and Forward must show a Connect page for a token no
+// one has used, and spend it exactly once. It runs with Chromium's
+// back/forward cache (which keeps no-store pages) and without it (Back
+// then refetches the page, and Chromium restores iframe URLs by name).
+func TestConnectInBrowser(t *testing.T) {
+	tests := []struct {
+		name  string
+		flags []chromedp.ExecAllocatorOption
+	}{
+		{"back-forward cache", nil},
+		{"no back-forward cache", []chromedp.ExecAllocatorOption{
+			// Replaces the default list, so it repeats it.
+			chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,BackForwardCache"),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			fake, appURL := setup(t)
+			ctx := startBrowser(t, tt.flags...)
+			t.Logf("browser started in %v", time.Since(start).Round(time.Millisecond))
+
+			steps := []struct {
+				name    string
+				trigger chromedp.Action[chromedp.Void]
+			}{
+				{"open", chromedp.Navigate(appURL + "/")},
+				{"reload", chromedp.Evaluate[chromedp.Void]("location.reload()")},
+				{"open another view", chromedp.Navigate(appURL + "/?view=2")},
+				{"back", chromedp.Evaluate[chromedp.Void]("history.back()")},
+				{"forward", chromedp.Evaluate[chromedp.Void]("history.forward()")},
+			}
+			var views []view
+			for i, s := range steps {
+				if err := load(ctx, s.trigger); err != nil {
+					t.Fatalf("%s: no load event: %v", s.name, err)
+				}
+				v := look(t, ctx, s.name)
+				for _, old := range views {
+					if v.token == old.token {
+						t.Errorf("%s: shows token %s, already spent by %q", s.name, v.token, old.step)
+					}
+				}
+				if rec, ok := fake.Lookup(v.token); !ok || !rec.Used {
+					t.Errorf("%s: token %s: issued %v, used %v; want issued by the fake and spent by the iframe", s.name, v.token, ok, rec.Used)
+				}
+				views = append(views, v)
+				if i == 0 {
+					screenshot(t, ctx, "connect")
+				}
+			}
+
+			// Every Connect request the browser made carried a fresh
+			// token: one request per view, all answered 200.
+			var want []connectVisit
+			for _, v := range views {
+				want = append(want, connectVisit{token: v.token, status: 200})
+			}
+			if got := fake.Visits(); !slices.Equal(got, want) {
+				t.Errorf("Connect requests: got %+v, want %+v", got, want)
+			}
+			t.Logf("%d views in %v", len(views), time.Since(start).Round(time.Millisecond))
+		})
+	}
+}

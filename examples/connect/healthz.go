@@ -1,0 +1,39 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/flinkskit/flinks-token-go/tokenclient"
+)
+
+// poolHealth is what /healthz reads from a tokenclient.Pool.
+type poolHealth interface {
+	Err() error
+	Stats() tokenclient.PoolStats
+}
+
+// healthz reports the pool: 200 while it can hand out tokens, 503 once it
+// has stopped for good (Flinks refused the secret key), so a load balancer
+// takes the instance out instead of serving pages without Connect.
+type healthz struct{ pool poolHealth }
+
+type healthReport struct {
+	Status string                `json:"status"`
+	Error  string                `json:"error,omitempty"`
+	Pool   tokenclient.PoolStats `json:"pool"`
+}
+
+func (h healthz) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header(), "no-store")
+	w.Header().Set("Content-Security-Policy", contentSecurityPolicy(""))
+	w.Header().Set("Content-Type", "application/json")
+	report := healthReport{Status: "ok", Pool: h.pool.Stats()}
+	status := http.StatusOK
+	if err := h.pool.Err(); err != nil {
+		report.Status, report.Error = "unavailable", err.Error()
+		status = http.StatusServiceUnavailable
+	}
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(report)
+}
