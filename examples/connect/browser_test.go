@@ -23,10 +23,13 @@ import (
 // browser fails the test.
 const skipBrowserEnv = "CONNECT_SKIP_BROWSER"
 
-// browserTimeout bounds one browser's whole session; every wait inside it
-// is a condition (a load event, an element), never a sleep. It is
-// generous because CI shares two cores.
-const browserTimeout = 3 * time.Minute
+// browserTimeout bounds one browser's whole session and stepTimeout one
+// step in it; every wait is for a condition (a load event, an element),
+// never a sleep. They are generous because CI shares two cores.
+const (
+	browserTimeout = 3 * time.Minute
+	stepTimeout    = time.Minute
+)
 
 // chromiumPath finds the browser: $CHROMIUM, or Debian's chromium on PATH.
 func chromiumPath() (string, error) {
@@ -88,7 +91,7 @@ func startBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.C
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(900, 1100),
+		chromedp.WindowSize(900, 1200),
 		chromedp.CombinedOutput(output),
 	)
 	opts = append(opts, extra...)
@@ -119,6 +122,8 @@ type view struct {
 // comes after the iframe has loaded too. A page restored from the
 // back/forward cache fires none until connect.js reloads it.
 func load(ctx context.Context, trigger chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
 	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger))
 	return err
 }
@@ -160,11 +165,13 @@ func look(t *testing.T, ctx context.Context, step string) view {
 		t.Fatalf("%s: reading the Connect page inside the iframe: %v", step, err)
 	}
 	if attrs["data-state"] != "ready" {
-		t.Errorf("%s: the Connect page says state %q, error %q; want ready", step, attrs["data-state"], attrs["data-error"])
+		t.Fatalf("%s: the Connect page says state %q, error %q; want ready", step, attrs["data-state"], attrs["data-error"])
 	}
 	// The page heard the Connect page's first event, through connect.js's
 	// origin check.
-	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(`#connect-events li[data-step="APP_MOUNTED"]`))); err != nil {
+	waitCtx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(waitCtx, chromedp.WaitReady(chromedp.CSS(`#connect-events li[data-step="APP_MOUNTED"]`))); err != nil {
 		t.Fatalf("%s: no APP_MOUNTED event from Flinks Connect in the page: %v", step, err)
 	}
 	return v
@@ -221,7 +228,7 @@ func TestConnectInBrowser(t *testing.T) {
 			var views []view
 			for i, s := range steps {
 				if err := load(ctx, s.trigger); err != nil {
-					t.Fatalf("%s: no load event: %v", s.name, err)
+					t.Fatalf("%s: no load event: %v (a page restored from the back/forward cache must reload itself: static/connect.js)", s.name, err)
 				}
 				v := look(t, ctx, s.name)
 				for _, old := range views {
@@ -234,6 +241,7 @@ func TestConnectInBrowser(t *testing.T) {
 				}
 				views = append(views, v)
 				if i == 0 {
+					connectBank(t, ctx)
 					screenshot(t, ctx, "connect")
 				}
 			}
@@ -249,5 +257,24 @@ func TestConnectInBrowser(t *testing.T) {
 			}
 			t.Logf("%d views in %v", len(views), time.Since(start).Round(time.Millisecond))
 		})
+	}
+}
+
+// connectBank clicks Connect inside the iframe, as a user finishing the
+// flow, and waits for the page to hear the REDIRECT event that carries the
+// loginId.
+func connectBank(t *testing.T, ctx context.Context) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	frames, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.ID("flinks-connect")))
+	if err != nil || len(frames) != 1 {
+		t.Fatalf("iframe node: got %d, %v", len(frames), err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("connect"), chromedp.FromNode(frames[0])),
+		chromedp.WaitReady(chromedp.CSS(`#connect-events li[data-step="REDIRECT"]`)),
+	); err != nil {
+		t.Fatalf("clicking Connect in the iframe: no REDIRECT event in the page: %v", err)
 	}
 }

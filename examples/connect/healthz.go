@@ -25,8 +25,6 @@ type healthReport struct {
 }
 
 func (h healthz) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	setSecurityHeaders(w.Header(), "no-store")
-	w.Header().Set("Content-Security-Policy", contentSecurityPolicy(""))
 	w.Header().Set("Content-Type", "application/json")
 	report := healthReport{Status: "ok", Pool: h.pool.Stats()}
 	status := http.StatusOK

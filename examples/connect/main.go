@@ -20,7 +20,7 @@ func main() {
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil)
 	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
+		os.Exit(0)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

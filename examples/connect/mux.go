@@ -17,12 +17,12 @@ var static embed.FS
 // answers at once when warm, and mints directly when empty).
 const tokenTimeout = 10 * time.Second
 
-// newMux routes the app: the Connect page at /, its script and stylesheet
+// newMux routes the app, every response with the security headers: the Connect page at /, its script and stylesheet
 // under /static/, and the pool's health at /healthz.
-func newMux(pool *tokenclient.Pool, client *tokenclient.Client, params url.Values, logger *slog.Logger) *http.ServeMux {
+func newMux(pool *tokenclient.Pool, client *tokenclient.Client, params url.Values, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", &connectPage{tokens: pool, client: client, params: params, timeout: tokenTimeout, logger: logger})
-	mux.Handle("GET /static/", withHeaders(http.FileServerFS(static), "max-age=300"))
+	mux.Handle("GET /static/", withCacheControl(http.FileServerFS(static), "max-age=300"))
 	mux.Handle("GET /healthz", healthz{pool})
-	return mux
+	return withSecurityHeaders(mux)
 }

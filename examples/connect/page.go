@@ -44,7 +44,6 @@ type connectPage struct {
 }
 
 func (p *connectPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	setSecurityHeaders(w.Header(), "no-store")
 	data, err := p.connect(r.Context())
 	status := http.StatusOK
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 // address once the server accepts connections (tests pass -addr with port 0).
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, listening func(net.Addr)) error {
 	fs := flag.NewFlagSet("connect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // an error is one line, not the usage too
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
 	fake := fs.Bool("fake", false, "mint tokens from an in-process fake Flinks (flinkstest): no credentials, no network")
 	instance := fs.String("instance", getenv("FLINKS_INSTANCE"), "Flinks `instance` (default toolbox; env FLINKS_INSTANCE)")
@@ -41,6 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
 			return err
 		}
 		return fmt.Errorf("connect: %v; see -h", err)

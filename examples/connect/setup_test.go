@@ -49,6 +49,12 @@ func (s *statusRecorder) WriteHeader(code int) {
 // -fake, and returns the fake and the app's URL.
 func setup(t *testing.T) (*fakeFlinks, string) {
 	t.Helper()
+	return setupWith(t, nil)
+}
+
+// setupWith is setup with Connect parameters for the iframe URL.
+func setupWith(t *testing.T, params url.Values) (*fakeFlinks, string) {
+	t.Helper()
 	fake := &fakeFlinks{Handler: flinkstest.NewHandler()}
 	fakeServer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != flinkstest.ConnectPath {
@@ -75,7 +81,7 @@ func setup(t *testing.T) (*fakeFlinks, string) {
 	}
 	t.Cleanup(func() { pool.Close() })
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
-	app := httptest.NewServer(newMux(pool, client, url.Values{}, logger))
+	app := httptest.NewServer(newMux(pool, client, params, logger))
 	t.Cleanup(app.Close)
 	return fake, app.URL
 }
