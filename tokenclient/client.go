@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
@@ -22,15 +23,22 @@ const userAgent = "flinks-token-go/1"
 // Client mints Flinks authorize tokens for one customer id and secret key.
 // It is safe for concurrent use by multiple goroutines.
 type Client struct {
-	secretKey string
-	server    string
+	redactor *redactor
+	server   string
+	origin   string // scheme://host of server, what network errors name
+	connect  string // the Connect page's base URL, for ConnectURL
 	// request is the generated builder's request plus SecretKeyEditor's
 	// headers; the customer id, server and headers never change for a
-	// Client, so each call clones it instead of rebuilding it.
+	// Client, so each call copies it instead of rebuilding it.
 	request *http.Request
-	doer    api.HttpRequestDoer
-	retry   RetryPolicy
-	logger  *slog.Logger
+	// shareRequest is true when the doer is known never to modify a
+	// request (net/http's Client and Transport without a cookie jar), so
+	// calls can share request's headers instead of cloning them.
+	shareRequest bool
+	doer         api.HttpRequestDoer
+	retry        RetryPolicy
+	logger       *slog.Logger
+	bounds       *callBounds
 
 	// Seams for tests.
 	now    func() time.Time
@@ -43,8 +51,9 @@ type Client struct {
 // returns matches ErrInvalidConfig and none contains the secret key.
 func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	o := options{
-		instance: api.ServerUrlFlinksAPIEnvironmentInstanceVariableDefault,
-		retry:    DefaultRetryPolicy(),
+		instance:    api.ServerUrlFlinksAPIEnvironmentInstanceVariableDefault,
+		retry:       DefaultRetryPolicy(),
+		callTimeout: DefaultCallTimeout,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -60,10 +69,17 @@ func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	if err := o.retry.validate(); err != nil {
 		return nil, err
 	}
+	if o.callTimeout <= 0 {
+		return nil, invalidConfig("call timeout %v: want more than 0; pass a context with a deadline for a call-by-call bound", o.callTimeout)
+	}
 	if strings.ContainsFunc(o.userAgent, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return nil, invalidConfig("user agent suffix %q contains control characters", o.userAgent)
 	}
 	server, err := serverURL(o)
+	if err != nil {
+		return nil, err
+	}
+	connect, err := connectBase(o)
 	if err != nil {
 		return nil, err
 	}
@@ -82,22 +98,26 @@ func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	req.Header.Set("User-Agent", strings.TrimSpace(userAgent+" "+o.userAgent))
 
 	c := &Client{
-		secretKey: secretKey,
-		server:    server,
-		request:   req,
-		retry:     o.retry,
-		logger:    o.logger,
-		now:       time.Now,
-		sleep:     sleepContext,
-		jitter:    fullJitter,
+		redactor: newRedactor(secretKey),
+		server:   server,
+		origin:   origin(server),
+		connect:  connect,
+		request:  req,
+		retry:    o.retry,
+		logger:   o.logger,
+		bounds:   newCallBounds(o.callTimeout),
+		now:      time.Now,
+		sleep:    sleepContext,
+		jitter:   fullJitter,
 	}
 	switch {
 	case o.doer != nil:
 		c.doer = o.doer
 	case o.httpClient != nil:
-		c.doer = withoutRedirects(o.httpClient)
+		hc := withoutRedirects(o.httpClient)
+		c.doer, c.shareRequest = hc, leavesRequestAlone(hc)
 	default:
-		c.doer = NewHTTPClient()
+		c.doer, c.shareRequest = defaultHTTPClient(), true
 	}
 	return c, nil
 }
@@ -126,32 +146,53 @@ func serverURL(o options) (string, error) {
 //
 // Network errors before a response, and 408, 429, 500, 502, 503 and 504
 // answers, are retried as the RetryPolicy says; a wait never runs past
-// ctx's deadline. It returns:
+// ctx's deadline. When ctx has no deadline, the whole call, attempts and
+// waits included, is bounded by the call timeout (DefaultCallTimeout,
+// WithCallTimeout). It returns:
 //   - an *APIError matching ErrUnauthorized for a 401 (wrong secret key);
 //   - an *APIError for any other answer without a token, wrapping
 //     ErrMalformedResponse for a 200 without a usable Token and
-//     ErrResponseTooLarge for a body over MaxResponseBytes;
-//   - an error matching ctx.Err() when ctx ends first;
-//   - otherwise a network error wrapping the transport's error.
+//     ErrResponseTooLarge for a body over MaxResponseBytes, and saying how
+//     many attempts were made;
+//   - an error matching ctx.Err() when ctx ends first, or
+//     context.DeadlineExceeded when the call timeout does, which also
+//     wraps the last attempt's error, if an attempt had ended;
+//   - otherwise a network error wrapping the transport's error, naming
+//     the host but not the URL.
+//
+// No error, and nothing errors.Unwrap or errors.As reach from it, contains
+// the secret key, and all their text is one line.
 func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		bc := c.bounds.start(ctx)
+		defer bc.end()
+		ctx = bc
+	}
 	tok, err := c.generate(ctx)
 	if err != nil {
-		return Token{}, c.redact(err)
+		return Token{}, c.redactor.sanitize(err)
 	}
 	return tok, nil
 }
 
 func (c *Client) generate(ctx context.Context) (Token, error) {
+	var last error // the error of the last attempt that ended on its own
 	for attempt := 1; ; attempt++ {
 		tok, err := c.attempt(ctx)
 		if err == nil {
 			return tok, nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return Token{}, fmt.Errorf("tokenclient: generate authorize token: %w", ctxErr)
+			if !errors.Is(err, ctxErr) {
+				last = err
+			}
+			return Token{}, c.interrupted(ctx, ctxErr, attempt, last)
 		}
-		var apiErr *APIError
-		isAPIErr := errors.As(err, &apiErr)
+		last = err
+		apiErr, isAPIErr := errors.AsType[*APIError](err)
+		if isAPIErr {
+			apiErr.Attempts = attempt
+		}
 		if isAPIErr && !isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts {
 			return Token{}, c.finalError(err, attempt)
 		}
@@ -161,21 +202,43 @@ func (c *Client) generate(ctx context.Context) (Token, error) {
 		}
 		wait := c.retry.delay(attempt, retryAfter, c.jitter)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return Token{}, fmt.Errorf("tokenclient: gave up after %s because the next one, in %v, would start after the context deadline: %w", attempts(attempt), wait.Round(time.Millisecond), err)
+			return Token{}, fmt.Errorf("tokenclient: gave up after %s: the next one, in %v, would start after the deadline (%w); the last attempt: %w",
+				attempts(attempt), wait.Round(time.Millisecond), context.DeadlineExceeded, trimPrefix(err))
 		}
 		c.log(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
-			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", c.redact(err).Error()))
+			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", c.redactor.sanitize(err).Error()))
 		if err := c.sleep(ctx, wait); err != nil {
-			return Token{}, fmt.Errorf("tokenclient: generate authorize token: %w", err)
+			return Token{}, c.interrupted(ctx, err, attempt, last)
 		}
 	}
+}
+
+// interrupted reports a call that ctx ended during attempt n (or the wait
+// after it), wrapping both ctx's error and last, the error of the last
+// attempt that ended on its own, when there was one.
+func (c *Client) interrupted(ctx context.Context, ctxErr error, n int, last error) error {
+	cause := c.deadlineCause(ctx, ctxErr)
+	if last == nil {
+		return fmt.Errorf("tokenclient: generate authorize token: %w", trimPrefix(cause))
+	}
+	return fmt.Errorf("tokenclient: gave up during attempt %d: %w; the last attempt that ended: %w",
+		n, trimPrefix(cause), trimPrefix(last))
+}
+
+// deadlineCause replaces context.DeadlineExceeded with the error saying
+// that the Client's call timeout ran out, when it did.
+func (c *Client) deadlineCause(ctx context.Context, err error) error {
+	if _, ok := ctx.(*boundCtx); ok && errors.Is(err, context.DeadlineExceeded) {
+		return c.bounds.err
+	}
+	return err
 }
 
 func (c *Client) finalError(err error, n int) error {
 	if _, ok := errors.AsType[*APIError](err); ok || n == 1 {
 		return err
 	}
-	return fmt.Errorf("tokenclient: gave up after %s: %w", attempts(n), err)
+	return fmt.Errorf("tokenclient: gave up after %s: %w", attempts(n), trimPrefix(err))
 }
 
 func attempts(n int) string {
@@ -185,63 +248,76 @@ func attempts(n int) string {
 	return fmt.Sprintf("%d attempts", n)
 }
 
-// attempt sends one request and maps its response.
+// trimPrefix wraps err without repeating the package prefix in the text.
+func trimPrefix(err error) error {
+	return &prefixless{err}
+}
+
+type prefixless struct{ error }
+
+func (e *prefixless) Error() string { return strings.TrimPrefix(e.error.Error(), "tokenclient: ") }
+func (e *prefixless) Unwrap() error { return e.error }
+
+// attempt sends one request and maps its response. Every error it returns
+// is already free of the secret key.
 func (c *Client) attempt(ctx context.Context) (Token, error) {
-	resp, err := c.doer.Do(c.request.Clone(ctx))
+	req := c.request.WithContext(ctx)
+	if !c.shareRequest {
+		// A RoundTripper that adds headers would otherwise add them to
+		// every later call; the URL is left alone by every sane one.
+		req.Header = req.Header.Clone()
+	}
+	resp, err := c.doer.Do(req)
 	if err != nil {
-		return Token{}, fmt.Errorf("tokenclient: request to %s failed: %w; check network access to Flinks", c.server, err)
+		return Token{}, fmt.Errorf("tokenclient: request to %s failed: %w; check network access to Flinks", c.origin, c.redactor.sanitize(err))
 	}
-	body := &boundedBody{rc: resp.Body, left: MaxResponseBytes}
-	resp.Body = body
-	parsed, parseErr := api.ParseGenerateAuthorizeTokenResponse(resp)
+	buf := bodyBuffers.Get().(*[]byte)
+	defer putBodyBuffer(buf)
+	body, readErr := readBody(resp.Body, (*buf)[:0])
+	_ = resp.Body.Close()
+	*buf = body
+	parsed := api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}
 	switch {
-	case errors.Is(body.err, ErrResponseTooLarge):
-		return Token{}, c.scrub(errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, c.now()))
-	case body.err != nil:
-		return Token{}, fmt.Errorf("tokenclient: reading the response from %s failed: %w", c.server, body.err)
-	case parseErr != nil && resp.StatusCode == http.StatusOK:
-		return Token{}, c.scrub(errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, notJSON(parseErr), c.now()))
-	case parseErr != nil:
-		// The generated parser fails on a JSON-labelled error body that is
-		// not JSON (an HTML 401 from a proxy); the status still maps it.
-		parsed = &api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}
+	case readErr == ErrResponseTooLarge:
+		parsed.Body = nil
+		return Token{}, errorFromResponse(&parsed, ErrResponseTooLarge, c.now(), c.redactor)
+	case readErr != nil:
+		return Token{}, fmt.Errorf("tokenclient: reading the response from %s failed: %w", c.origin, c.redactor.sanitize(readErr))
 	}
-	tok, err := tokenFromResponse(parsed, c.now())
-	if apiErr, ok := errors.AsType[*APIError](err); ok {
-		return Token{}, c.scrub(apiErr)
-	}
-	return tok, err
+	return tokenFromResponse(&parsed, c.now(), c.redactor)
 }
 
-// boundedBody reads at most left bytes of rc; past that it fails with
-// ErrResponseTooLarge, so a huge or endless body costs bounded memory and
-// time. It remembers its error: the generated parser returns read and
-// decode errors alike.
-type boundedBody struct {
-	rc   io.ReadCloser
-	left int64
-	err  error
+// bodyBuffers holds response buffers for reuse: the body of a token
+// answer is read whole, then decoded, then no longer needed.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// putBodyBuffer returns b to the pool unless an unusual body grew it.
+func putBodyBuffer(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		bodyBuffers.Put(b)
+	}
 }
 
-func (b *boundedBody) Read(p []byte) (int, error) {
-	if b.err != nil {
-		return 0, b.err
+// readBody appends r's content to b, at most MaxResponseBytes of it;
+// past that it fails with ErrResponseTooLarge, so a huge or endless body
+// costs bounded memory and time.
+func readBody(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):min(cap(b), MaxResponseBytes+1)])
+		b = b[:len(b)+n]
+		switch {
+		case len(b) > MaxResponseBytes:
+			return b[:MaxResponseBytes], ErrResponseTooLarge
+		case err == io.EOF:
+			return b, nil
+		case err != nil:
+			return b, err
+		}
 	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1]
-	}
-	n, err := b.rc.Read(p)
-	if int64(n) > b.left {
-		n, err = int(b.left), ErrResponseTooLarge
-	}
-	b.left -= int64(n)
-	if err != nil && err != io.EOF {
-		b.err = err
-	}
-	return n, err
 }
-
-func (b *boundedBody) Close() error { return b.rc.Close() }
 
 func (c *Client) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
 	if c.logger != nil {

@@ -50,3 +50,39 @@ func TestConnectURL(t *testing.T) {
 		t.Errorf("bad instance: got %v, want ErrInvalidConfig", err)
 	}
 }
+
+func TestClientConnectURL(t *testing.T) {
+	fresh := Token{Value: testToken, ExpiresAt: time.Now().Add(time.Minute)}
+	demo := url.Values{"demo": {"true"}}
+	tests := []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{name: "default instance", want: "https://toolbox-iframe.private.fin.ag/v2/?authorizeToken=" + testToken + "&demo=true"},
+		{name: "instance", opts: []Option{WithInstance("Sandbox")}, want: "https://sandbox-iframe.private.fin.ag/v2/?authorizeToken=" + testToken + "&demo=true"},
+		{name: "base URL serves Connect too", opts: []Option{WithBaseURL("http://127.0.0.1:4010")}, want: "http://127.0.0.1:4010/v2/?authorizeToken=" + testToken + "&demo=true"},
+		{name: "base URL with a path", opts: []Option{WithBaseURL("https://proxy.example/flinks/")}, want: "https://proxy.example/flinks/v2/?authorizeToken=" + testToken + "&demo=true"},
+		{name: "Connect base URL overrides", opts: []Option{WithBaseURL("http://127.0.0.1:4010"), WithConnectBaseURL("https://connect.example")}, want: "https://connect.example/v2/?authorizeToken=" + testToken + "&demo=true"},
+		{name: "Connect base URL with an instance", opts: []Option{WithInstance("sandbox"), WithConnectBaseURL("http://localhost:8080/")}, want: "http://localhost:8080/v2/?authorizeToken=" + testToken + "&demo=true"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(testCustomerID, testSecretKey, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := c.ConnectURL(fresh, demo); err != nil || got != tt.want {
+				t.Errorf("got %q, %v, want %q", got, err, tt.want)
+			}
+			if _, err := c.ConnectURL(Token{}, nil); err == nil {
+				t.Errorf("empty token: got no error")
+			}
+		})
+	}
+	for _, bad := range []string{"http://connect.example", "ftp://x", "https://u:p@x.example", "https://x.example/?q=1"} {
+		if _, err := New(testCustomerID, testSecretKey, WithConnectBaseURL(bad)); !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("WithConnectBaseURL(%q): got %v, want ErrInvalidConfig", bad, err)
+		}
+	}
+}

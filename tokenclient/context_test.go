@@ -55,7 +55,7 @@ func TestCancellationDuringBackoffWait(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.jitter = func(time.Duration) time.Duration {
 		cancel() // cancel as the client is about to wait
-		return time.Hour
+		return time.Second
 	}
 	_, err := c.GenerateAuthorizeToken(ctx)
 	if !errors.Is(err, context.Canceled) {

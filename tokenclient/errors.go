@@ -42,6 +42,9 @@ type APIError struct {
 	// Location is the redirect target of a 3xx response, which is never
 	// followed.
 	Location string
+	// Attempts is how many requests the Client made before giving up with
+	// this answer, retries included; 0 from TokenFromResponse.
+	Attempts int
 
 	// Err is the underlying cause when there is one beyond the status
 	// (ErrMalformedResponse, ErrResponseTooLarge, a JSON syntax error).
@@ -63,6 +66,9 @@ func (e *APIError) Error() string {
 	if e.Err != nil {
 		b.WriteString(": ")
 		b.WriteString(strings.TrimPrefix(e.Err.Error(), "tokenclient: "))
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	if hint := e.hint(); hint != "" {
 		b.WriteString("; ")

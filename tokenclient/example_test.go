@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
@@ -59,6 +61,91 @@ func Example_badInput() {
 	// Output:
 	// true
 	// tokenclient: instance "evil.com/#" is not a single DNS label (letters, digits and inner hyphens, at most 63); use a name such as toolbox, sandbox or your production instance
+}
+
+// The generated client, wired by NewAPIClient, with the response mapped by
+// TokenFromResponse.
+func ExampleTokenFromResponse() {
+	srv := flinkstest.NewServer()
+	defer srv.Close()
+
+	c, err := tokenclient.NewAPIClient(srv.URL, flinkstest.DefaultSecretKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := c.GenerateAuthorizeTokenWithResponse(context.Background(), flinkstest.DefaultCustomerID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := tokenclient.TokenFromResponse(resp)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, issued := srv.Lookup(tok.Value)
+	fmt.Println(resp.StatusCode(), issued, time.Until(tok.ExpiresAt).Round(time.Minute))
+
+	// A wrong key: the generated 401 type becomes ErrUnauthorized.
+	bad, err := tokenclient.NewAPIClient(srv.URL, "not-the-secret-key")
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err = bad.GenerateAuthorizeTokenWithResponse(context.Background(), flinkstest.DefaultCustomerID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = tokenclient.TokenFromResponse(resp)
+	fmt.Println(errors.Is(err, tokenclient.ErrUnauthorized))
+	// Output:
+	// 200 true 30m0s
+	// true
+}
+
+// The Connect iframe URL for a fresh token. A Client built WithBaseURL
+// points at that base URL, where a fake serves a stand-in Connect page.
+func ExampleClient_ConnectURL() {
+	srv := flinkstest.NewServer()
+	defer srv.Close()
+
+	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := c.GenerateAuthorizeToken(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, err := c.ConnectURL(tok, url.Values{"demo": {"true"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, issued := srv.Lookup(tok.Value)
+	fmt.Println(issued)
+	fmt.Println(strings.NewReplacer(srv.URL, "{fake}", tok.Value, "{token}").Replace(u))
+	// Output:
+	// true
+	// {fake}/v2/?authorizeToken={token}&demo=true
+}
+
+// The Connect iframe URL for an instance, from a token minted elsewhere.
+func ExampleConnectURL() {
+	srv := flinkstest.NewServer()
+	defer srv.Close()
+
+	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := c.GenerateAuthorizeToken(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, err := tokenclient.ConnectURL("sandbox", tok, url.Values{"redirectUrl": {"https://shop.example/done"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(strings.ReplaceAll(u, tok.Value, "{token}"))
+	// Output:
+	// https://sandbox-iframe.private.fin.ag/v2/?authorizeToken={token}&redirectUrl=https%3A%2F%2Fshop.example%2Fdone
 }
 
 // The generated client, with the secret key added by a request editor and

@@ -4,19 +4,31 @@ import (
 	"crypto/tls"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
-// NewHTTPClient returns the *http.Client a Client uses by default, which
-// also suits the generated api client:
+// NewHTTPClient returns an *http.Client for the generated api client (a
+// Client by default uses one like it, shared by all Clients):
 //   - redirects are not followed, because Go forwards custom headers such as
 //     flinks-auth-key to the redirect target;
-//   - dial, TLS handshake and response header timeouts, and a 60s bound on a
-//     whole attempt;
+//   - dial and TLS handshake timeouts, and a 60s bound on a whole request
+//     (http.Client.Timeout), its one per-request timeout;
 //   - TLS 1.2 or later, HTTP/2 attempted;
 //   - an idle pool of 100 connections per host, so that many concurrent
 //     callers reuse connections instead of churning them (net/http keeps 2).
+//
+// Each call returns a client with a transport of its own; call its
+// CloseIdleConnections when done with it.
 func NewHTTPClient() *http.Client {
+	hc := newHTTPClient()
+	hc.Timeout = DefaultCallTimeout
+	return hc
+}
+
+// newHTTPClient is NewHTTPClient without a per-request timeout: a Client
+// bounds each call with its context instead, one timer for the whole call.
+func newHTTPClient() *http.Client {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
@@ -24,16 +36,28 @@ func NewHTTPClient() *http.Client {
 		ForceAttemptHTTP2:     true,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   100,
 		IdleConnTimeout:       90 * time.Second,
 	}
-	return &http.Client{
-		Transport:     transport,
-		CheckRedirect: refuseRedirect,
-		Timeout:       60 * time.Second,
+	return &http.Client{Transport: transport, CheckRedirect: refuseRedirect}
+}
+
+// defaultHTTPClient is shared by every Client built without
+// WithHTTPClient or WithDoer, as http.DefaultTransport is shared: one
+// idle pool, and no goroutines per Client.
+var defaultHTTPClient = sync.OnceValue(newHTTPClient)
+
+// CloseIdleConnections closes the idle connections of the Client's HTTP
+// client: for a Client with the default one, those shared by every such
+// Client (they reconnect when next used); for WithHTTPClient, those of
+// that client; for WithDoer, those of the doer if it has such a method.
+// Keep-alive connections otherwise live, with a goroutine each, up to 90
+// seconds after their last use.
+func (c *Client) CloseIdleConnections() {
+	if d, ok := c.doer.(interface{ CloseIdleConnections() }); ok {
+		d.CloseIdleConnections()
 	}
 }
 
@@ -45,4 +69,18 @@ func withoutRedirects(hc *http.Client) *http.Client {
 	c := *hc
 	c.CheckRedirect = refuseRedirect
 	return &c
+}
+
+// leavesRequestAlone reports whether hc is known not to modify the
+// requests it sends: net/http's own transport never does, a cookie jar
+// adds headers, and a custom RoundTripper may do anything.
+func leavesRequestAlone(hc *http.Client) bool {
+	if hc.Jar != nil {
+		return false
+	}
+	switch hc.Transport.(type) {
+	case nil, *http.Transport:
+		return true
+	}
+	return false
 }

@@ -12,13 +12,15 @@ import (
 type Option func(*options)
 
 type options struct {
-	instance   string
-	baseURL    string
-	httpClient *http.Client
-	doer       api.HttpRequestDoer
-	retry      RetryPolicy
-	userAgent  string
-	logger     *slog.Logger
+	instance    string
+	baseURL     string
+	httpClient  *http.Client
+	doer        api.HttpRequestDoer
+	retry       RetryPolicy
+	userAgent   string
+	logger      *slog.Logger
+	callTimeout time.Duration
+	connectURL  string
 }
 
 // WithInstance selects the Flinks instance: the {instance} part of
@@ -74,6 +76,24 @@ func WithUserAgent(suffix string) Option {
 // logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
+}
+
+// WithCallTimeout bounds a whole GenerateAuthorizeToken call, every
+// attempt and wait included, whose context has no deadline (default
+// DefaultCallTimeout, 60s). It cuts a server that accepts the connection
+// and never answers, or stalls or trickles the body. A context deadline,
+// longer or shorter, takes its place. d must be more than 0.
+func WithCallTimeout(d time.Duration) Option {
+	return func(o *options) { o.callTimeout = d }
+}
+
+// WithConnectBaseURL sets the base URL that Client.ConnectURL puts
+// "/v2/?authorizeToken=…" after, for a proxy or a fake Connect page. By
+// default it is https://{instance}-iframe.private.fin.ag, or the base URL
+// of WithBaseURL (a fake serves the API and the Connect page together).
+// rawURL must be https, or http on a loopback host.
+func WithConnectBaseURL(rawURL string) Option {
+	return func(o *options) { o.connectURL = rawURL }
 }
 
 // RetryPolicy says when and how long to wait between attempts. Retries are

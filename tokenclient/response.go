@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/flinkskit/flinks-token-go/api"
 )
@@ -25,15 +26,17 @@ const maxErrorText = 512
 //     when it is HTML or empty;
 //   - any other status yields an *APIError.
 func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
-	return tokenFromResponse(resp, time.Now())
+	return tokenFromResponse(resp, time.Now(), nil)
 }
 
-func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time) (Token, error) {
+// tokenFromResponse is TokenFromResponse; r, when not nil, scrubs the
+// secret key out of the server's text in the error.
+func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, r *redactor) (Token, error) {
 	if resp == nil || resp.HTTPResponse == nil {
 		return Token{}, errors.New("tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse")
 	}
 	if resp.StatusCode() != http.StatusOK {
-		return Token{}, errorFromResponse(resp, nil, now)
+		return Token{}, errorFromResponse(resp, nil, now, r)
 	}
 	body := resp.JSON200
 	if body == nil {
@@ -41,15 +44,15 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time) 
 		// answer is JSON whatever its label says.
 		var decoded api.GenerateAuthorizeToken200JSONResponseBody
 		if err := json.Unmarshal(resp.Body, &decoded); err != nil {
-			return Token{}, errorFromResponse(resp, notJSON(err), now)
+			return Token{}, errorFromResponse(resp, notJSON(err), now, r)
 		}
 		body = &decoded
 	}
 	if body.Token == nil || *body.Token == "" {
-		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: no Token in the body", ErrMalformedResponse), now)
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: no Token in the body", ErrMalformedResponse), now, r)
 	}
 	if !isPrintable(*body.Token) {
-		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: Token contains white space or control characters", ErrMalformedResponse), now)
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: Token contains white space or control characters", ErrMalformedResponse), now, r)
 	}
 	return Token{Value: *body.Token, ExpiresAt: now.Add(TokenLifetime)}, nil
 }
@@ -59,8 +62,10 @@ func notJSON(err error) error {
 }
 
 // errorFromResponse builds the *APIError for resp, reading the Flinks error
-// fields from the body when it is JSON.
-func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time) *APIError {
+// fields from the body when it is JSON. Server text is made one line and
+// scrubbed by r (when not nil) before it is truncated, so that no part of a
+// key survives a cut.
+func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, r *redactor) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode(), Err: cause}
 	fields := resp.JSON401
 	if fields == nil {
@@ -72,27 +77,27 @@ func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, no
 	}
 	if fields != nil {
 		if fields.FlinksCode != nil {
-			e.FlinksCode = oneLine(*fields.FlinksCode)
+			e.FlinksCode = serverText(*fields.FlinksCode, r)
 		}
 		if fields.Message != nil {
-			e.Message = oneLine(*fields.Message)
+			e.Message = serverText(*fields.Message, r)
 		}
 	}
 	if e.StatusCode >= 300 && e.StatusCode < 400 {
-		e.Location = oneLine(resp.HTTPResponse.Header.Get("Location"))
+		e.Location = serverText(resp.HTTPResponse.Header.Get("Location"), r)
 	}
 	e.RetryAfter = parseRetryAfter(resp.HTTPResponse.Header.Get("Retry-After"), now)
 	return e
 }
 
-// oneLine drops control characters and truncates s to maxErrorText bytes.
-func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
+// serverText makes s one line, scrubs it with r when r is not nil, and
+// only then truncates it to maxErrorText bytes.
+func serverText(s string, r *redactor) string {
+	if r != nil {
+		s = r.text(s)
+	} else {
+		s = oneLine(s)
+	}
 	if len(s) > maxErrorText {
 		s = strings.ToValidUTF8(s[:maxErrorText], "") + "…"
 	}
@@ -100,8 +105,8 @@ func oneLine(s string) string {
 }
 
 func isPrintable(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= 0x20 || c == 0x7f {
+	for _, r := range s {
+		if r <= 0x20 || r >= 0x7f && (!isShown(r) || unicode.IsSpace(r)) {
 			return false
 		}
 	}

@@ -108,15 +108,39 @@ func endless(code int) http.HandlerFunc {
 
 func TestDefaultHTTPClient(t *testing.T) {
 	c := newTestClient(t, "https://flinks.example")
+	other := newTestClient(t, "https://other.example")
 	hc, ok := c.doer.(*http.Client)
 	if !ok || hc == http.DefaultClient {
 		t.Fatalf("default doer: got %T %p, want a dedicated *http.Client", c.doer, c.doer)
 	}
+	if other.doer != c.doer {
+		t.Errorf("default doers: got %p and %p, want one shared client", other.doer, c.doer)
+	}
+	if !c.shareRequest {
+		t.Errorf("default doer: requests are cloned, want them shared")
+	}
+	if hc.Timeout != 0 {
+		t.Errorf("Timeout: got %v, want 0 (the call is bounded by its context)", hc.Timeout)
+	}
+	checkTransport(t, hc)
+	if tr := hc.Transport.(*http.Transport); tr.ResponseHeaderTimeout != 0 {
+		t.Errorf("ResponseHeaderTimeout: got %v, want 0 (the call is bounded by its context)", tr.ResponseHeaderTimeout)
+	}
+
+	direct := NewHTTPClient()
+	if direct.Timeout <= 0 {
+		t.Errorf("NewHTTPClient Timeout: got %v, want > 0 (the generated client has no other bound)", direct.Timeout)
+	}
+	if direct.Transport == hc.Transport {
+		t.Errorf("NewHTTPClient shares the default transport, want one of its own")
+	}
+	checkTransport(t, direct)
+}
+
+func checkTransport(t *testing.T, hc *http.Client) {
+	t.Helper()
 	if hc.CheckRedirect == nil || hc.CheckRedirect(nil, nil) != http.ErrUseLastResponse {
 		t.Errorf("CheckRedirect does not refuse redirects")
-	}
-	if hc.Timeout <= 0 {
-		t.Errorf("Timeout: got %v, want > 0", hc.Timeout)
 	}
 	tr, ok := hc.Transport.(*http.Transport)
 	if !ok || tr == http.DefaultTransport {
@@ -128,7 +152,6 @@ func TestDefaultHTTPClient(t *testing.T) {
 	}{
 		{"own dialer (with a timeout)", tr.DialContext != nil},
 		{"TLS handshake timeout", tr.TLSHandshakeTimeout > 0},
-		{"response header timeout", tr.ResponseHeaderTimeout > 0},
 		{"TLS >= 1.2", tr.TLSClientConfig != nil && tr.TLSClientConfig.MinVersion >= tls.VersionTLS12},
 		{"HTTP/2 attempted", tr.ForceAttemptHTTP2},
 		{"idle pool per host > 2", tr.MaxIdleConnsPerHost >= 64},
