@@ -64,12 +64,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		opts = append(opts, tokenclient.WithInstance(*instance))
 	}
 	client, err := tokenclient.New(customerID, secretKey, opts...)
+	if err != nil && (customerID == "" || secretKey == "") {
+		return fmt.Errorf("connect: %w; set FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY, or pass -fake", err)
+	}
 	if err != nil {
-		return fmt.Errorf("%w (set FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY, or pass -fake)", err)
+		return fmt.Errorf("connect: %w", err)
 	}
 	pool, err := tokenclient.NewPool(client)
 	if err != nil {
-		return err
+		return fmt.Errorf("connect: %w", err)
 	}
 	defer pool.Close()
 
