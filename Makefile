@@ -4,7 +4,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v '/api$$')
 
-.PHONY: help demo generate check-generated update-spec vet staticcheck test bench fuzz
+.PHONY: help demo example example-test generate check-generated update-spec vet staticcheck test bench fuzz
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
@@ -13,11 +13,26 @@ help:
 	@echo "make update-spec SRC=page.md|-|https://…  take a new Flinks spec: validate, report changes, regenerate, build"
 	@echo "                       (ARGS=-fail-on-breaking refuses breaking changes)"
 	@echo "make test             check-generated, go vet, staticcheck, go test -race ./..."
+	@echo "make example          serve examples/connect on EXAMPLE_ADDR (default 127.0.0.1:8080): a page embedding"
+	@echo "                       Flinks Connect, offline on the fake"
+	@echo "make example-test     vet, staticcheck and test examples/connect, in headless Chromium (screenshot under ARTIFACTS)"
 	@echo "make bench            client benchmarks (raw net/http vs generated vs tokenclient) and the Pool"
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
 
 demo:
 	$(GO) run ./cmd/flinks-token -fake
+
+# examples/connect is its own module (it needs chromedp), so make test
+# does not reach it.
+EXAMPLE_ADDR ?= 127.0.0.1:8080
+ARTIFACTS    ?= $(CURDIR)/.artifacts
+example:
+	cd examples/connect && $(GO) run . -fake -addr $(EXAMPLE_ADDR)
+
+example-test:
+	cd examples/connect && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./...
+	mkdir -p $(ARTIFACTS)
+	cd examples/connect && $(GO) test -race -count=1 -artifacts -outputdir=$(ARTIFACTS) ./...
 
 generate:
 	$(GO) generate ./...
