@@ -3,20 +3,27 @@ package tokenclient
 import (
 	"context"
 	"errors"
-	"log/slog"
+	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
 
 // ErrPoolClosed is returned by Pool.Get after Close.
-var ErrPoolClosed = errors.New("tokenclient: pool is closed")
+var ErrPoolClosed = errors.New("tokenclient: pool is closed; create a new Pool")
 
-// DefaultPoolSize and DefaultMaxAge are a Pool's defaults.
+// A Pool's defaults and limits.
 const (
 	DefaultPoolSize = 4
 	// DefaultMaxAge leaves a handed-out token at least 5 minutes of its
 	// 30-minute life.
 	DefaultMaxAge = 25 * time.Minute
+	// MinMaxAge is the smallest max age NewPool accepts: anything shorter
+	// is a unit mistake (WithMaxAge(25) is 25ns, not 25 minutes) that would
+	// make an idle pool mint and discard tokens without pause.
+	MinMaxAge = 100 * time.Millisecond
+	// DefaultMaxInFlight bounds the requests one Pool has at Flinks at once.
+	DefaultMaxInFlight = 32
 )
 
 // PoolOption configures a Pool.
@@ -26,8 +33,15 @@ type PoolOption func(*Pool)
 func WithPoolSize(n int) PoolOption { return func(p *Pool) { p.size = n } }
 
 // WithMaxAge sets the age after which a ready token is discarded, never
-// handed out (default 25 minutes; at most TokenLifetime).
+// handed out: at least MinMaxAge, at most TokenLifetime, default 25
+// minutes. An idle pool mints at most its size of tokens per max age.
 func WithMaxAge(d time.Duration) PoolOption { return func(p *Pool) { p.maxAge = d } }
+
+// WithMaxInFlight bounds the requests the pool has at Flinks at once,
+// background refill and Get's direct calls together (default 32). A Get
+// that finds the pool empty and the bound reached waits for the first
+// token an in-flight request yields, or for its context.
+func WithMaxInFlight(n int) PoolOption { return func(p *Pool) { p.maxInFlight = n } }
 
 // Pool hands out authorize tokens minted ahead of time, taking the round
 // trip to Flinks off the caller's path. It keeps up to its size of ready
@@ -35,57 +49,80 @@ func WithMaxAge(d time.Duration) PoolOption { return func(p *Pool) { p.maxAge = 
 // each token is handed out exactly once, and tokens older than the max
 // age are discarded. A Pool is safe for concurrent use; Close stops it.
 type Pool struct {
-	client *Client
-	size   int
-	maxAge time.Duration
+	client      *Client
+	size        int
+	maxAge      time.Duration
+	maxInFlight int
 
-	mu     sync.Mutex
-	ready  []pooledToken // oldest first
-	err    error         // why refilling stopped for good (ErrUnauthorized)
-	closed bool
+	mu       sync.Mutex
+	ready    []pooledToken // oldest first
+	waiters  []*waiter     // Gets waiting for a token or a request slot, oldest first
+	inFlight int           // requests at Flinks, refill and direct
+	err      error         // the last refill error; nil once a refill succeeds
+	backoff  bool          // the refill is waiting out a failure
+	stats    PoolStats
+	closed   bool
 
-	wake   chan struct{} // a token was taken or discarded
+	wake   chan struct{} // a token was taken or discarded, or a slot freed
+	resume chan struct{} // a direct mint succeeded: end the refill's backoff
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the refill goroutine returns
 
 	// Seams for tests.
 	now    func() time.Time
-	sleep  func(context.Context, time.Duration) error
+	after  func(time.Duration) (<-chan time.Time, func() bool)
 	filled chan struct{} // signalled whenever the pool is full and refill waits
 }
 
 type pooledToken struct {
-	tok      Token
+	tok Token
+	// mintedAt is when the request for tok started: Flinks issued it at
+	// some point after, so its age is never underestimated.
 	mintedAt time.Time
 }
 
+// waiter is a Get that found the pool empty and no request slot free. It
+// receives exactly one handoff, sent with p.mu held.
+type waiter struct{ ch chan handoff }
+
+type handoff struct {
+	tok    Token
+	slot   bool // no token, but a request slot to mint one with
+	closed bool
+}
+
 // NewPool starts a pool that mints through c. It returns an error
-// matching ErrInvalidConfig for a size below 1 or a max age outside
-// (0, TokenLifetime].
+// matching ErrInvalidConfig for a size or max in-flight below 1, or a max
+// age outside [MinMaxAge, TokenLifetime].
 func NewPool(c *Client, opts ...PoolOption) (*Pool, error) {
 	if c == nil {
-		return nil, invalidConfig("NewPool needs a Client")
+		return nil, invalidConfig("NewPool needs a Client; create one with New")
 	}
 	p := &Pool{
-		client: c,
-		size:   DefaultPoolSize,
-		maxAge: DefaultMaxAge,
-		wake:   make(chan struct{}, 1),
-		done:   make(chan struct{}),
-		now:    c.now,
-		sleep:  c.sleep,
-		filled: make(chan struct{}, 1),
+		client:      c,
+		size:        DefaultPoolSize,
+		maxAge:      DefaultMaxAge,
+		maxInFlight: DefaultMaxInFlight,
+		wake:        make(chan struct{}, 1),
+		resume:      make(chan struct{}, 1),
+		done:        make(chan struct{}),
+		now:         c.now,
+		after:       realAfter,
+		filled:      make(chan struct{}, 1),
 	}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(p)
 		}
 	}
-	if p.size < 1 {
+	switch {
+	case p.size < 1:
 		return nil, invalidConfig("pool size %d: want at least 1", p.size)
-	}
-	if p.maxAge <= 0 || p.maxAge > TokenLifetime {
-		return nil, invalidConfig("pool max age %v: want more than 0 and at most %v, the token lifetime", p.maxAge, TokenLifetime)
+	case p.maxInFlight < 1:
+		return nil, invalidConfig("pool max in-flight %d: want at least 1", p.maxInFlight)
+	case p.maxAge < MinMaxAge || p.maxAge > TokenLifetime:
+		return nil, invalidConfig("pool max age %v: want at least %v and at most %v, the token lifetime (a time.Duration counts nanoseconds: write 25*time.Minute)",
+			p.maxAge, MinMaxAge, TokenLifetime)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
@@ -93,12 +130,18 @@ func NewPool(c *Client, opts ...PoolOption) (*Pool, error) {
 	return p, nil
 }
 
-// Get returns a ready token at once if the pool has one; otherwise it
-// mints one directly with ctx, so it is never slower than
-// Client.GenerateAuthorizeToken. It returns the same errors, plus
-// ErrPoolClosed after Close. Once Flinks has refused the secret key, Get
-// hands out what is left and then returns that ErrUnauthorized error
-// without calling Flinks again; make a new Pool once the key is fixed.
+func realAfter(d time.Duration) (<-chan time.Time, func() bool) {
+	t := time.NewTimer(d)
+	return t.C, t.Stop
+}
+
+// Get returns a ready token at once if the pool has one. Otherwise it
+// mints one directly with ctx, as Client.GenerateAuthorizeToken would, and
+// returns that call's token or error; a success also ends any backoff of
+// the background refill. When the pool already has its max in-flight
+// requests at Flinks, Get waits for the first token one of them yields, or
+// a free slot to mint with, or the end of ctx. It returns ErrPoolClosed
+// after Close.
 func (p *Pool) Get(ctx context.Context) (Token, error) {
 	p.mu.Lock()
 	if p.closed {
@@ -107,22 +150,66 @@ func (p *Pool) Get(ctx context.Context) (Token, error) {
 	}
 	dropped := p.dropExpiredLocked()
 	if len(p.ready) > 0 {
-		tok := p.ready[0].tok
-		p.ready[0] = pooledToken{}
-		p.ready = p.ready[1:]
+		tok := p.popLocked()
 		p.mu.Unlock()
-		p.signal(p.wake)
+		signal(p.wake)
 		return tok, nil
 	}
-	stopped := p.err
-	p.mu.Unlock()
 	if dropped {
-		p.signal(p.wake)
+		signal(p.wake)
 	}
-	if stopped != nil {
-		return Token{}, stopped
+	if p.inFlight < p.maxInFlight {
+		p.inFlight++
+		p.mu.Unlock()
+		return p.direct(ctx)
 	}
-	return p.client.GenerateAuthorizeToken(ctx)
+	w := &waiter{ch: make(chan handoff, 1)}
+	p.waiters = append(p.waiters, w)
+	p.mu.Unlock()
+
+	var h handoff
+	select {
+	case h = <-w.ch:
+	case <-ctx.Done():
+		p.mu.Lock()
+		if p.removeWaiterLocked(w) {
+			p.mu.Unlock()
+			return Token{}, fmt.Errorf("tokenclient: waiting for a token from the pool: %w", ctx.Err())
+		}
+		p.mu.Unlock()
+		h = <-w.ch // sent before we could leave the queue
+		if h.slot {
+			p.mu.Lock()
+			p.releaseSlotLocked()
+			p.mu.Unlock()
+			return Token{}, fmt.Errorf("tokenclient: waiting for a token from the pool: %w", ctx.Err())
+		}
+	}
+	switch {
+	case h.closed:
+		return Token{}, ErrPoolClosed
+	case h.slot:
+		return p.direct(ctx)
+	}
+	return h.tok, nil
+}
+
+// direct mints with a request slot the caller holds, and passes the slot
+// on when done.
+func (p *Pool) direct(ctx context.Context) (Token, error) {
+	tok, err := p.client.GenerateAuthorizeToken(ctx)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err == nil {
+		p.stats.Minted++
+		p.stats.DirectMints++
+		p.stats.HandedOut++
+		if p.backoff {
+			signal(p.resume)
+		}
+	}
+	p.releaseSlotLocked()
+	return tok, err
 }
 
 // Len reports how many ready tokens the pool holds, expired ones included
@@ -133,9 +220,10 @@ func (p *Pool) Len() int {
 	return len(p.ready)
 }
 
-// Close stops the refill goroutine, waiting for it to return, and drops
-// the ready tokens (unused tokens simply expire). It is safe to call more
-// than once.
+// Close stops the refill goroutine, waiting for it to return, answers
+// waiting Gets with ErrPoolClosed, and drops the ready tokens (unused
+// tokens simply expire). Direct mints already under way finish on their
+// callers' goroutines. Close is safe to call more than once.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	if p.closed {
@@ -143,75 +231,62 @@ func (p *Pool) Close() error {
 		return nil
 	}
 	p.closed = true
+	clear(p.ready)
 	p.ready = nil
+	for _, w := range p.waiters {
+		w.ch <- handoff{closed: true}
+	}
+	p.waiters = nil
 	p.mu.Unlock()
 	p.cancel()
 	<-p.done
 	return nil
 }
 
-// refill keeps the pool full until ctx ends or Flinks refuses the key.
-func (p *Pool) refill(ctx context.Context) {
-	defer close(p.done)
-	failures := 0
-	for {
-		p.mu.Lock()
-		p.dropExpiredLocked()
-		missing := p.size - len(p.ready)
-		var untilExpiry time.Duration
-		if missing == 0 {
-			untilExpiry = p.ready[0].mintedAt.Add(p.maxAge).Sub(p.now())
-		}
-		p.mu.Unlock()
-
-		if missing > 0 {
-			tok, err := p.client.GenerateAuthorizeToken(ctx)
-			switch {
-			case ctx.Err() != nil:
-				return
-			case errors.Is(err, ErrUnauthorized):
-				p.client.log(ctx, slog.LevelError, "tokenclient: pool stopped refilling: Flinks refused the secret key", slog.String("error", err.Error()))
-				p.mu.Lock()
-				p.err = err
-				p.mu.Unlock()
-				return
-			case err != nil:
-				failures++
-				wait := p.client.jitter(refillBackoff(failures))
-				p.client.log(ctx, slog.LevelWarn, "tokenclient: pool refill failed, backing off",
-					slog.Int("failures", failures), slog.Duration("wait", wait), slog.String("error", err.Error()))
-				if p.sleep(ctx, wait) != nil {
-					return
-				}
-				continue
-			}
-			failures = 0
-			p.mu.Lock()
-			p.ready = append(p.ready, pooledToken{tok: tok, mintedAt: tok.ExpiresAt.Add(-TokenLifetime)})
-			p.mu.Unlock()
-			continue
-		}
-
-		timer := time.NewTimer(untilExpiry)
-		p.signal(p.filled) // full, and about to wait
-		select {
-		case <-p.wake:
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		}
-		timer.Stop()
-	}
+// popLocked hands out the oldest ready token; p.ready must not be empty.
+func (p *Pool) popLocked() Token {
+	tok := p.ready[0].tok
+	p.ready[0] = pooledToken{}
+	p.ready = p.ready[1:]
+	p.stats.HandedOut++
+	return tok
 }
 
-// refillBackoff doubles from 100ms up to 30s with consecutive failures.
-func refillBackoff(failures int) time.Duration {
-	d := 100 * time.Millisecond
-	for i := 1; i < failures && d < 30*time.Second; i++ {
-		d *= 2
+// deliverLocked gives a freshly minted token to the oldest waiting Get,
+// or keeps it ready.
+func (p *Pool) deliverLocked(pt pooledToken) {
+	if len(p.waiters) > 0 {
+		w := p.waiters[0]
+		p.waiters[0] = nil
+		p.waiters = p.waiters[1:]
+		p.stats.HandedOut++
+		w.ch <- handoff{tok: pt.tok}
+		return
 	}
-	return min(d, 30*time.Second)
+	p.ready = append(p.ready, pt)
+}
+
+// releaseSlotLocked passes a finished request's slot to the oldest
+// waiting Get, which mints with it, or frees it.
+func (p *Pool) releaseSlotLocked() {
+	if len(p.waiters) > 0 {
+		w := p.waiters[0]
+		p.waiters[0] = nil
+		p.waiters = p.waiters[1:]
+		w.ch <- handoff{slot: true}
+		return
+	}
+	p.inFlight--
+	signal(p.wake)
+}
+
+func (p *Pool) removeWaiterLocked(w *waiter) bool {
+	i := slices.Index(p.waiters, w)
+	if i < 0 {
+		return false
+	}
+	p.waiters = slices.Delete(p.waiters, i, i+1)
+	return true
 }
 
 // dropExpiredLocked discards ready tokens at or past the max age and
@@ -224,10 +299,11 @@ func (p *Pool) dropExpiredLocked() bool {
 		n++
 	}
 	p.ready = p.ready[n:]
+	p.stats.Discarded += int64(n)
 	return n > 0
 }
 
-func (p *Pool) signal(ch chan struct{}) {
+func signal(ch chan struct{}) {
 	select {
 	case ch <- struct{}{}:
 	default:

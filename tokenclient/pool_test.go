@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -147,40 +148,6 @@ func TestPoolNeverHandsOutStaleTokens(t *testing.T) {
 	}
 }
 
-func TestPoolStopsOnUnauthorized(t *testing.T) {
-	noLeaks(t)
-	c, f, _ := setup(t, unauth)
-	p := newTestPool(t, c)
-	<-p.done // the refill goroutine gave up
-	if n := f.hits.Load(); n != 1 {
-		t.Errorf("refill attempts: got %d, want 1", n)
-	}
-	for range 5 {
-		if _, err := p.Get(context.Background()); !errors.Is(err, ErrUnauthorized) {
-			t.Errorf("Get: got %v, want ErrUnauthorized", err)
-		}
-	}
-	if n := f.hits.Load(); n != 1 {
-		t.Errorf("calls to Flinks after the 401: got %d, want none", n-1)
-	}
-}
-
-func TestPoolRefillBacksOff(t *testing.T) {
-	noLeaks(t)
-	c, _, waits := setup(t, statusReply(503), statusReply(503), statusReply(503), statusReply(503), ok200)
-	c.retry.MaxAttempts = 1
-	p := newTestPool(t, c, WithPoolSize(1))
-	waitFull(p)
-	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond}
-	if !slices.Equal(*waits, want) {
-		t.Errorf("refill waits: got %v, want %v", *waits, want)
-	}
-	tok, err := p.Get(context.Background())
-	if err != nil || tok.Value != testToken {
-		t.Errorf("Get: got %q, %v, want %q", tok.Value, err, testToken)
-	}
-}
-
 func TestPoolClose(t *testing.T) {
 	noLeaks(t)
 	c, f, _ := setup(t)
@@ -204,20 +171,40 @@ func TestPoolClose(t *testing.T) {
 
 func TestNewPoolRejectsBadOptions(t *testing.T) {
 	c := newTestClient(t, "https://flinks.example")
-	for _, opts := range [][]PoolOption{
-		{WithPoolSize(0)},
-		{WithMaxAge(0)},
-		{WithMaxAge(31 * time.Minute)},
-	} {
-		if p, err := NewPool(c, opts...); !errors.Is(err, ErrInvalidConfig) {
-			t.Errorf("got %v, want ErrInvalidConfig", err)
+	tests := []struct {
+		name string
+		opt  PoolOption
+		want string // in the message
+	}{
+		{"size 0", WithPoolSize(0), "pool size 0"},
+		{"max age 0", WithMaxAge(0), "max age 0s"},
+		{"max age 25ns, meant as minutes", WithMaxAge(25), "25*time.Minute"},
+		{"max age just under the minimum", WithMaxAge(MinMaxAge - 1), "at least 100ms"},
+		{"max age past the token lifetime", WithMaxAge(31 * time.Minute), "token lifetime"},
+		{"max in-flight 0", WithMaxInFlight(0), "max in-flight 0"},
+		{"max in-flight negative", WithMaxInFlight(-1), "max in-flight -1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := NewPool(c, tt.opt)
 			if p != nil {
 				_ = p.Close()
 			}
-		}
+			if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want ErrInvalidConfig saying %q", err, tt.want)
+			}
+		})
 	}
 	if _, err := NewPool(nil); !errors.Is(err, ErrInvalidConfig) {
 		t.Errorf("NewPool(nil): got %v, want ErrInvalidConfig", err)
+	}
+	for _, opt := range []PoolOption{WithMaxAge(MinMaxAge), WithMaxAge(TokenLifetime), WithMaxInFlight(1)} {
+		p, err := NewPool(c, opt)
+		if err != nil {
+			t.Errorf("got %v, want a pool at the edge of the range", err)
+			continue
+		}
+		_ = p.Close()
 	}
 }
 
