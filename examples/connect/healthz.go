@@ -13,9 +13,11 @@ type poolHealth interface {
 	Stats() tokenclient.PoolStats
 }
 
-// healthz reports the pool: 200 while it can hand out tokens, 503 once it
-// has stopped for good (Flinks refused the secret key), so a load balancer
-// takes the instance out instead of serving pages without Connect.
+// healthz reports the pool: 200 while its refills work, 503 while the
+// last one failed (Flinks refused the key, or cannot be reached), when
+// pages would most likely get no token either, so a load balancer can
+// take the instance out. The pool keeps retrying; /healthz turns 200 again
+// once a refill works. The counters come with both.
 type healthz struct{ pool poolHealth }
 
 type healthReport struct {
