@@ -128,6 +128,32 @@ func load(ctx context.Context, trigger chromedp.Action[chromedp.Void]) error {
 	return err
 }
 
+// reload asks for a reload, as the browser's button does, without
+// waiting: load waits.
+var reload = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := cdp.Call(ctx, t, page.Reload, page.ReloadParams{})
+	return err
+})
+
+// goHistory asks for the history entry delta steps away, as Back (-1) and
+// Forward (+1) do, without waiting: chromedp's NavigateBack waits for a
+// load event, which a page restored from the back/forward cache never
+// fires.
+func goHistory(delta int64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		h, err := cdp.Call(ctx, t, page.GetNavigationHistory, cdp.Empty{})
+		if err != nil {
+			return err
+		}
+		i := h.CurrentIndex + delta
+		if i < 0 || i >= int64(len(h.Entries)) {
+			return fmt.Errorf("no history entry %d steps from %d of %d", delta, h.CurrentIndex, len(h.Entries))
+		}
+		_, err = cdp.Call(ctx, t, page.NavigateToHistoryEntry, page.NavigateToHistoryEntryParams{EntryID: h.Entries[i].ID})
+		return err
+	})
+}
+
 // look reads the view after a load and checks that the iframe shows a
 // working Connect page for the token in its src.
 func look(t *testing.T, ctx context.Context, step string) view {
@@ -220,10 +246,10 @@ func TestConnectInBrowser(t *testing.T) {
 				trigger chromedp.Action[chromedp.Void]
 			}{
 				{"open", chromedp.Navigate(appURL + "/")},
-				{"reload", chromedp.Evaluate[chromedp.Void]("location.reload()")},
+				{"reload", reload},
 				{"open another view", chromedp.Navigate(appURL + "/?view=2")},
-				{"back", chromedp.Evaluate[chromedp.Void]("history.back()")},
-				{"forward", chromedp.Evaluate[chromedp.Void]("history.forward()")},
+				{"back", goHistory(-1)},
+				{"forward", goHistory(+1)},
 			}
 			var views []view
 			for i, s := range steps {
