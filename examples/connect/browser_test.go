@@ -36,15 +36,13 @@ func chromiumPath() (string, error) {
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		return p, nil
 	}
-	var errs []error
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		p, err := exec.LookPath(name)
-		if err == nil {
+	names := []string{"chromium", "chromium-browser", "google-chrome"}
+	for _, name := range names {
+		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
 		}
-		errs = append(errs, err)
 	}
-	return "", fmt.Errorf("no Chromium on PATH (%v): install it (apt-get install -y chromium) or set CHROMIUM to its path", errs)
+	return "", fmt.Errorf("none of %v is on PATH: install Chromium (apt-get install -y chromium) or set CHROMIUM to its path", names)
 }
 
 // tailBuffer keeps the last max bytes written to it: Chromium's output,
