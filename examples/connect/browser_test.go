@@ -45,8 +45,9 @@ func chromiumPath() (string, error) {
 	return "", fmt.Errorf("none of %v is on PATH: install Chromium (apt-get install -y chromium) or set CHROMIUM to its path", names)
 }
 
-// tailBuffer keeps the last max bytes written to it: Chromium's output,
-// for a failure message, however much the browser prints.
+// tailBuffer keeps the last max bytes written to it, for writers on other
+// goroutines: Chromium's output for a failure message, however much the
+// browser prints, or a served app's log.
 type tailBuffer struct {
 	mu  sync.Mutex
 	max int

@@ -186,20 +186,9 @@ func TestPageWithoutToken(t *testing.T) {
 func TestPageWrongKey(t *testing.T) {
 	fake := flinkstest.NewServer(flinkstest.WithSecretKeys("a-different-key"))
 	defer fake.Close()
-	client, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(fake.URL), tokenclient.WithHTTPClient(fake.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := tokenclient.NewPool(client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	var logs bytes.Buffer
-	app := httptest.NewServer(newMux(pool, client, nil, slog.New(slog.NewTextHandler(&logs, nil))))
-	defer app.Close()
-	resp, body := get(t, app.URL+"/")
+	logs := &tailBuffer{max: 64 << 10} // the server writes it, the test reads it
+	appURL := startApp(t, fake.URL, fake.Client(), nil, logs)
+	resp, body := get(t, appURL+"/")
 	if resp.StatusCode != http.StatusServiceUnavailable || strings.Contains(body, "<iframe") {
 		t.Errorf("got %d, want 503 without an iframe:\n%s", resp.StatusCode, body)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -70,8 +71,15 @@ func setupWith(t *testing.T, params url.Values) (*fakeFlinks, string) {
 	t.Cleanup(fakeServer.Close)
 	fake.URL = fakeServer.URL
 
+	return fake, startApp(t, fakeServer.URL, fakeServer.Client(), params, t.Output())
+}
+
+// startApp serves the app with a client and Pool for the fake Flinks at
+// fakeURL, logging to logs, and returns its URL.
+func startApp(t *testing.T, fakeURL string, hc *http.Client, params url.Values, logs io.Writer) string {
+	t.Helper()
 	client, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(fakeServer.URL), tokenclient.WithHTTPClient(fakeServer.Client()))
+		tokenclient.WithBaseURL(fakeURL), tokenclient.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +88,7 @@ func setupWith(t *testing.T, params url.Values) (*fakeFlinks, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pool.Close() })
-	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
-	app := httptest.NewServer(newMux(pool, client, params, logger))
+	app := httptest.NewServer(newMux(pool, client, params, slog.New(slog.NewTextHandler(logs, nil))))
 	t.Cleanup(app.Close)
-	return fake, app.URL
+	return app.URL
 }
