@@ -2,6 +2,7 @@ package flinkstest
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -11,11 +12,14 @@ import (
 // Malformed, Oversized. Latency may accompany any of them, or stand alone
 // (then the request is answered normally, late).
 type Fault struct {
-	// Status answers with this HTTP status and a Flinks-style JSON error body.
+	// Status answers with this HTTP status, 300-599, and a Flinks-style
+	// JSON error body. A 2xx is not a fault: use Malformed for a 200
+	// without a token.
 	Status int
-	// RetryAfter, with Status, sets the Retry-After header ("2", or an HTTP date).
+	// RetryAfter, with Status, sets the Retry-After header: a number of
+	// seconds ("2") or an HTTP date.
 	RetryAfter string
-	// Latency delays the answer.
+	// Latency, not negative, delays the answer.
 	Latency time.Duration
 	// Drop closes the connection without answering.
 	Drop bool
@@ -38,17 +42,34 @@ func (f Fault) validate() error {
 		return fmt.Errorf("flinkstest: fault %+v sets more than one of Status, Drop, Malformed, Oversized", f)
 	case set == 0 && f.Latency <= 0:
 		return fmt.Errorf("flinkstest: fault %+v does nothing; set Status, Drop, Malformed, Oversized or Latency", f)
-	case f.Status != 0 && (f.Status < 200 || f.Status > 599):
-		return fmt.Errorf("flinkstest: fault status %d is not a final HTTP status (200-599)", f.Status)
+	case f.Status != 0 && (f.Status < 300 || f.Status > 599):
+		return fmt.Errorf("flinkstest: fault status %d is not a fault; want a redirect or error status (300-599), or Malformed for a 200 without a token", f.Status)
 	case f.RetryAfter != "" && f.Status == 0:
 		return fmt.Errorf("flinkstest: fault RetryAfter needs a Status")
+	case f.RetryAfter != "" && !validRetryAfter(f.RetryAfter):
+		return fmt.Errorf("flinkstest: fault Retry-After %q is neither a number of seconds nor an HTTP date", f.RetryAfter)
+	case f.Latency < 0:
+		return fmt.Errorf("flinkstest: fault Latency %v is negative", f.Latency)
 	}
 	return nil
 }
 
+// validRetryAfter reports whether v is a Retry-After value as RFC 9110
+// defines it: delay-seconds or an HTTP-date.
+func validRetryAfter(v string) bool {
+	if strings.Trim(v, "0123456789") == "" {
+		return true
+	}
+	_, err := http.ParseTime(v)
+	return err == nil
+}
+
 // FailNext makes the next n requests that pass spec validation misbehave
-// as f says; faults queue behind ones injected before. It returns an error
-// if f is not a single, meaningful fault.
+// as f says; faults queue behind ones injected before. It returns an
+// error, and queues nothing, if n < 1 or f is not a single meaningful
+// fault: more than one of Status, Drop, Malformed and Oversized; none of
+// them without a Latency; a Status outside 300-599; a RetryAfter without a
+// Status, or that is neither seconds nor an HTTP date; a negative Latency.
 func (h *Handler) FailNext(n int, f Fault) error {
 	if err := f.validate(); err != nil {
 		return err
@@ -58,17 +79,30 @@ func (h *Handler) FailNext(n int, f Fault) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for range n {
-		h.faults = append(h.faults, f)
-	}
+	h.faults = append(h.faults, faultRun{f, n})
 	return nil
 }
 
-// PendingFaults returns how many injected faults are still queued.
+// faultRun is one FailNext call: a count, so that FailNext(1e9, f) costs
+// what FailNext(1, f) does.
+type faultRun struct {
+	f Fault
+	n int
+}
+
+// PendingFaults returns how many injected faults are still queued
+// (at most math.MaxInt).
 func (h *Handler) PendingFaults() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.faults)
+	total := 0
+	for _, run := range h.faults {
+		if run.n > math.MaxInt-total {
+			return math.MaxInt
+		}
+		total += run.n
+	}
+	return total
 }
 
 func (h *Handler) nextFault() (Fault, bool) {
@@ -77,8 +111,11 @@ func (h *Handler) nextFault() (Fault, bool) {
 	if len(h.faults) == 0 {
 		return Fault{}, false
 	}
-	f := h.faults[0]
-	h.faults = h.faults[1:]
+	run := &h.faults[0]
+	f := run.f
+	if run.n--; run.n == 0 {
+		h.faults = h.faults[1:]
+	}
 	return f, true
 }
 

@@ -52,6 +52,13 @@ func WithLatency(d time.Duration) Option {
 	return func(h *Handler) { h.latency = d }
 }
 
+// WithMaxIssued keeps at most n issued-token records (DefaultMaxIssued
+// unless set), dropping the oldest: Issued lists, and Lookup and Redeem
+// know, only the newest n tokens. n must be at least 1.
+func WithMaxIssued(n int) Option {
+	return func(h *Handler) { h.issued.max = n }
+}
+
 // WithClock sets the clock used to stamp issued tokens.
 func WithClock(now func() time.Time) Option {
 	return func(h *Handler) { h.now = now }
@@ -85,9 +92,8 @@ type Handler struct {
 	routes    http.Handler
 
 	mu     sync.Mutex
-	issued []IssuedToken
-	byVal  map[string]int
-	faults []Fault
+	issued issuedLog
+	faults []faultRun
 }
 
 // NewHandler returns a fake Flinks API handler.
@@ -103,10 +109,15 @@ func NewHandler(opts ...Option) *Handler {
 		customerIDs: setOf([]string{DefaultCustomerID}),
 		now:         time.Now,
 		validator:   validator,
-		byVal:       map[string]int{},
+		issued:      issuedLog{max: DefaultMaxIssued},
 	}
 	for _, opt := range opts {
 		opt(h)
+	}
+	if h.issued.max < 1 {
+		// Options cannot return errors; a cap under one is a programming
+		// error, like a non-positive interval for time.NewTicker.
+		panic(fmt.Sprintf("flinkstest: WithMaxIssued(%d): want at least 1", h.issued.max))
 	}
 	h.routes = api.HandlerWithOptions(api.NewStrictHandler(strictFlinks{h}, nil), api.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -122,15 +133,17 @@ func NewHandler(opts ...Option) *Handler {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.now()
 	rec := &statusRecorder{ResponseWriter: w}
-	if r.URL.Path == ConnectPath {
+	switch {
+	case !readBody(rec, r): // answered 413 or 408
+	case r.URL.Path == ConnectPath:
 		h.serveConnect(rec, r)
-	} else {
+	default:
 		h.serve(rec, r)
 	}
 	if h.logger != nil {
 		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status), slog.Duration("took", h.now().Sub(start)))
+			slog.Int("status", rec.status), slog.Float64("took_ms", float64(h.now().Sub(start))/float64(time.Millisecond)))
 	}
 }
 

@@ -196,7 +196,11 @@ func TestIssuedTokensAndRedeem(t *testing.T) {
 
 func TestLogsNeverContainSecrets(t *testing.T) {
 	var logs bytes.Buffer
-	h := NewHandler(WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	// A clock that advances 1ms per reading: each request reads it at
+	// start and end (and once more when it issues a token).
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	tick := func() time.Time { now = now.Add(time.Millisecond); return now }
+	h := NewHandler(WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))), WithClock(tick))
 	for _, key := range []string{DefaultSecretKey, "wrong-key-123"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, conformingRequest(key))
@@ -206,6 +210,15 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), bad)
 	if strings.Count(logs.String(), "\n") != 3 {
 		t.Errorf("got logs %q, want 3 records", logs.String())
+	}
+	for line := range strings.Lines(logs.String()) {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if ms, ok := rec["took_ms"].(float64); !ok || (ms != 1 && ms != 2) || rec["took"] != nil {
+			t.Errorf("record %s: want took_ms of 1 or 2 (milliseconds) and no unitless took", line)
+		}
 	}
 	for _, secret := range []string{DefaultSecretKey, "wrong-key-123", h.Issued()[0].Value} {
 		if strings.Contains(logs.String(), secret) {
@@ -221,13 +234,33 @@ func TestFaultValidation(t *testing.T) {
 		{Status: 503, Drop: true},
 		{Malformed: true, Oversized: 10},
 		{Status: 100},
+		{Status: 200},
+		{Status: 204},
+		{Status: 600},
 		{RetryAfter: "1", Drop: true},
+		{Status: 503, RetryAfter: "soon"},
+		{Status: 503, RetryAfter: "-1"},
+		{Status: 503, RetryAfter: "1.5"},
+		{Latency: -time.Second},
+		{Drop: true, Latency: -time.Second},
 	}
 	for _, f := range bad {
 		if err := h.FailNext(1, f); err == nil {
 			t.Errorf("FailNext(1, %+v): got nil, want an error", f)
 		}
 	}
+	for _, f := range []Fault{
+		{Status: 302},
+		{Status: 503, RetryAfter: "0"},
+		{Status: 429, RetryAfter: "120"},
+		{Status: 503, RetryAfter: "Fri, 27 Nov 2026 16:00:00 GMT"},
+		{Latency: time.Millisecond},
+	} {
+		if err := h.FailNext(1, f); err != nil {
+			t.Errorf("FailNext(1, %+v): got %v, want nil", f, err)
+		}
+	}
+	h = NewHandler()
 	if err := h.FailNext(0, Fault{Drop: true}); err == nil {
 		t.Errorf("FailNext(0, …): got nil, want an error")
 	}

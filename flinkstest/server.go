@@ -22,9 +22,7 @@ type Server struct {
 // NewServer starts and returns a fake Flinks API. The caller should call
 // Close when finished, to shut it down.
 func NewServer(opts ...Option) *Server {
-	h := NewHandler(opts...)
-	ts := httptest.NewServer(h)
-	return &Server{Handler: h, URL: ts.URL, ts: ts}
+	return start(false, opts)
 }
 
 // NewTLSServer starts and returns a fake Flinks API over HTTPS with a
@@ -33,8 +31,21 @@ func NewServer(opts ...Option) *Server {
 // trusts the certificate: pass it to tokenclient.WithHTTPClient. The
 // caller should call Close when finished, to shut it down.
 func NewTLSServer(opts ...Option) *Server {
+	return start(true, opts)
+}
+
+func start(tls bool, opts []Option) *Server {
 	h := NewHandler(opts...)
-	ts := httptest.NewTLSServer(h)
+	ts := httptest.NewUnstartedServer(h)
+	// No WriteTimeout: a test may ask for any latency.
+	ts.Config.ReadHeaderTimeout = RequestReadTimeout
+	ts.Config.ReadTimeout = RequestReadTimeout
+	ts.Config.IdleTimeout = IdleTimeout
+	if tls {
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
 	return &Server{Handler: h, URL: ts.URL, ts: ts}
 }
 

@@ -9,11 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/cliflag"
+	"github.com/flinkskit/flinks-token-go/internal/keyfile"
 )
 
 const usageText = `Usage: flinks-fake [flags]
@@ -42,13 +43,8 @@ SIGINT or SIGTERM shuts down gracefully.
 Flags:
 `
 
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
 func exitCode(err error) int {
-	if errors.As(err, new(usageError)) {
+	if cliflag.Is(err) {
 		return 2
 	}
 	return 1
@@ -58,7 +54,6 @@ func exitCode(err error) int {
 // address once the server accepts connections.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
 	fs := flag.NewFlagSet("flinks-fake", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()
@@ -74,18 +69,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	malformedNext := fs.Int("malformed-next", 0, "answer the next `N` valid requests 200 with a non-JSON body")
 	oversizedNext := fs.Int("oversized-next", 0, "answer the next `N` valid requests 200 with a body of -oversized-bytes")
 	oversizedBytes := fs.Int64("oversized-bytes", 2<<20, "body size for -oversized-next in `bytes`; negative streams forever")
-	if err := fs.Parse(args); err != nil {
+	readTimeout := fs.Duration("read-timeout", flinkstest.RequestReadTimeout, "a request must arrive whole within this `duration`")
+	writeTimeout := fs.Duration("write-timeout", 30*time.Second, "time to write a response, on top of -latency and -read-timeout, `duration`")
+	idleTimeout := fs.Duration("idle-timeout", flinkstest.IdleTimeout, "close keep-alive connections idle this long, `duration`")
+	if err := cliflag.Parse(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return usageError{err}
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())}
+		return cliflag.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())
 	}
-	keys, err := secretKeys(*keysFile, getenv)
+	if *readTimeout <= 0 || *writeTimeout <= 0 || *idleTimeout <= 0 {
+		return cliflag.Errorf("-read-timeout, -write-timeout and -idle-timeout must be positive")
+	}
+	keys, err := secretKeys(ctx, *keysFile, getenv)
 	if err != nil {
-		return usageError{err}
+		return cliflag.Wrap(err)
 	}
 
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -112,7 +113,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			continue
 		}
 		if err := h.FailNext(q.n, q.f); err != nil {
-			return usageError{err}
+			return cliflag.Wrap(err)
 		}
 	}
 
@@ -120,7 +121,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: withTokensList(h), ReadHeaderTimeout: 10 * time.Second}
+	// Every timeout bounds what a stranger can hold: a request trickled in
+	// (read), a response never read (write), a connection left open (idle).
+	srv := &http.Server{
+		Handler:           withTokensList(h),
+		ReadHeaderTimeout: *readTimeout,
+		ReadTimeout:       *readTimeout,
+		WriteTimeout:      *readTimeout + *latency + *writeTimeout,
+		IdleTimeout:       *idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String(), "secret_keys", max(len(keys), 1), "customer_ids", len(splitList(*customerIDs)))
@@ -142,13 +152,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	return nil
 }
 
-// secretKeys reads accepted keys from path, else FLINKS_FAKE_SECRET_KEYS;
-// none means the spec's demo key.
-func secretKeys(path string, getenv func(string) string) ([]string, error) {
+// secretKeys reads accepted keys from path (through a 64 KiB limit, a
+// UTF-8 BOM dropped), else FLINKS_FAKE_SECRET_KEYS; none means the spec's
+// demo key.
+func secretKeys(ctx context.Context, path string, getenv func(string) string) ([]string, error) {
 	if path == "" {
 		return splitList(getenv("FLINKS_FAKE_SECRET_KEYS")), nil
 	}
-	b, err := os.ReadFile(path)
+	b, err := keyfile.ReadFile(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("read secret keys: %w", err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -82,15 +83,36 @@ func TestServesUntilCancelled(t *testing.T) {
 	}
 }
 
+func TestSecretKeysFileWithBOM(t *testing.T) {
+	keys := filepath.Join(t.TempDir(), "keys")
+	if err := os.WriteFile(keys, []byte("\uFEFFkey-one\r\nkey-two\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := start(t, "-secret-keys-file", keys)
+	for _, key := range []string{"key-one", "key-two"} {
+		c, err := tokenclient.New(flinkstest.DefaultCustomerID, key, tokenclient.WithBaseURL(base), tokenclient.WithoutRetry())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GenerateAuthorizeToken(context.Background()); err != nil {
+			t.Errorf("key %s from a file with a BOM: got %v, want a token", key, err)
+		}
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	tests := []struct {
 		args []string
 		want string
 	}{
 		{[]string{"-nope"}, "not defined"},
+		{[]string{"-latency", "soon"}, `invalid value "soon" for flag -latency`},
+		{[]string{"-fail-next", "1", "-fail-status", "200"}, "not a fault"},
+		{[]string{"-fail-next", "1", "-retry-after", "soon"}, "Retry-After"},
 		{[]string{"some-secret"}, "unexpected argument"},
-		{[]string{"-fail-next", "1", "-fail-status", "99"}, "not a final HTTP status"},
+		{[]string{"-fail-next", "1", "-fail-status", "99"}, "not a fault"},
 		{[]string{"-secret-keys-file", filepath.Join(t.TempDir(), "none")}, "read secret keys"},
+		{[]string{"-secret-keys-file", "/dev/zero"}, "larger than 64 KiB"},
 	}
 	for _, tt := range tests {
 		var stderr syncBuffer
@@ -100,6 +122,9 @@ func TestUsageErrors(t *testing.T) {
 		}
 		if strings.Contains(err.Error()+stderr.String(), "some-secret") {
 			t.Errorf("run(%q) echoes its argument", tt.args)
+		}
+		if !strings.HasSuffix(err.Error(), "see -h") || strings.Contains(err.Error(), "\n") || stderr.String() != "" {
+			t.Errorf("run(%q): got %q and stderr %q, want one line ending \"see -h\" and nothing else", tt.args, err, stderr.String())
 		}
 	}
 }

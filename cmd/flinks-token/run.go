@@ -7,12 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/cliflag"
+	"github.com/flinkskit/flinks-token-go/internal/keyfile"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -57,14 +59,6 @@ Examples:
   flinks-token -secret-key-file key.txt -json
 `
 
-// usageError marks errors caused by how the command was called.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
 type config struct {
 	instance   string
 	customerID string
@@ -76,6 +70,7 @@ type config struct {
 	fake       bool
 	timeout    time.Duration
 	attempts   int
+	verbose    bool
 	// explicit holds the flags given on the command line; under -fake
 	// only these override the fake's credentials, not the environment.
 	explicit map[string]bool
@@ -96,8 +91,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		srv := flinkstest.NewServer()
 		defer srv.Close()
 		cfg.baseURL = srv.URL
-		if !cfg.explicit["customer-id"] {
+		switch {
+		case !cfg.explicit["customer-id"]:
 			cfg.customerID = flinkstest.DefaultCustomerID
+		case cfg.customerID != flinkstest.DefaultCustomerID:
+			// The fake would answer 401, which reads as a bad secret key.
+			// The value is not echoed: it may be a key in the wrong flag.
+			return cliflag.Errorf("-fake accepts only the demo customer id %s: drop -customer-id, or leave out -fake to use yours", flinkstest.DefaultCustomerID)
 		}
 		if !cfg.explicit["secret-key-file"] {
 			cfg.keyFile = ""
@@ -109,15 +109,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 		}
 	}
-	secretKey, err := readSecretKey(cfg.keyFile, getenv, stdin)
+	secretKey, err := readSecretKey(ctx, cfg.keyFile, getenv, stdin)
 	if err != nil {
 		return err
 	}
 	if cfg.customerID == "" {
-		return usagef("no customer id: set FLINKS_CUSTOMER_ID or -customer-id (or use -fake)")
+		return cliflag.Errorf("no customer id: set FLINKS_CUSTOMER_ID or -customer-id (or use -fake)")
 	}
 	if secretKey == "" {
-		return usagef("no secret key: set FLINKS_SECRET_KEY or -secret-key-file (or use -fake)")
+		return cliflag.Errorf("no secret key: set FLINKS_SECRET_KEY or -secret-key-file (or use -fake)")
 	}
 
 	opts := []tokenclient.Option{
@@ -128,9 +128,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cfg.baseURL != "" {
 		opts = append(opts, tokenclient.WithBaseURL(cfg.baseURL))
 	}
+	if cfg.verbose {
+		opts = append(opts, tokenclient.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
 	client, err := tokenclient.New(cfg.customerID, secretKey, opts...)
 	if err != nil {
-		return usageError{err}
+		return cliflag.Wrap(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
@@ -144,7 +147,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	cfg := config{params: url.Values{}, explicit: map[string]bool{}}
 	fs := flag.NewFlagSet("flinks-token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()
@@ -167,25 +169,23 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.BoolVar(&cfg.fake, "fake", false, "mint against an in-process fake Flinks with the spec's demo credentials: no credentials, no network;\nthe environment is ignored, -customer-id and -secret-key-file are not")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "give up after this `duration`, retries included")
 	fs.IntVar(&cfg.attempts, "attempts", 3, "attempts at most, for network errors and 408/429/5xx")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, err
-		}
-		return cfg, usageError{err}
+	fs.BoolVar(&cfg.verbose, "v", false, "log attempts and retries to stderr (never the secret key or the token)")
+	if err := cliflag.Parse(fs, args, stderr); err != nil {
+		return cfg, err
 	}
 	fs.Visit(func(f *flag.Flag) { cfg.explicit[f.Name] = true })
 	switch {
 	case fs.NArg() > 0:
 		// Not echoed: a stray argument may well be the secret key.
-		return cfg, usagef("%d unexpected argument(s) after the flags; the secret key is never an argument, see -h", fs.NArg())
+		return cfg, cliflag.Errorf("%d unexpected argument(s) after the flags; the secret key is never an argument, see -h", fs.NArg())
 	case len(cfg.params) > 0 && !cfg.connectURL:
-		return cfg, usagef("-connect-param needs -connect-url")
+		return cfg, cliflag.Errorf("-connect-param needs -connect-url")
 	case cfg.timeout <= 0:
-		return cfg, usagef("-timeout must be positive")
+		return cfg, cliflag.Errorf("-timeout must be positive")
 	case cfg.attempts < 1:
-		return cfg, usagef("-attempts must be at least 1")
+		return cfg, cliflag.Errorf("-attempts must be at least 1")
 	case cfg.fake && cfg.explicit["base-url"]:
-		return cfg, usagef("-fake and -base-url exclude each other")
+		return cfg, cliflag.Errorf("-fake and -base-url exclude each other")
 	}
 	return cfg, nil
 }
@@ -198,8 +198,10 @@ func envOr(getenv func(string) string, name, def string) string {
 }
 
 // readSecretKey reads the key from path ("-" for stdin) or, without a
-// path, from FLINKS_SECRET_KEY. One trailing newline is dropped.
-func readSecretKey(path string, getenv func(string) string, stdin io.Reader) (string, error) {
+// path, from FLINKS_SECRET_KEY. Files and stdin are read through a 64 KiB
+// limit, a UTF-8 BOM and one trailing newline are dropped, and SIGINT or
+// SIGTERM (ctx) interrupts a wait on stdin.
+func readSecretKey(ctx context.Context, path string, getenv func(string) string, stdin io.Reader) (string, error) {
 	if path == "" {
 		return getenv("FLINKS_SECRET_KEY"), nil
 	}
@@ -208,16 +210,19 @@ func readSecretKey(path string, getenv func(string) string, stdin io.Reader) (st
 		err error
 	)
 	if path == "-" {
-		b, err = io.ReadAll(io.LimitReader(stdin, 64<<10))
+		b, err = keyfile.Read(ctx, stdin)
 	} else {
-		b, err = os.ReadFile(path)
+		b, err = keyfile.ReadFile(ctx, path)
+	}
+	if ctx.Err() != nil {
+		return "", fmt.Errorf("interrupted while reading the secret key: %w", ctx.Err())
 	}
 	if err != nil {
-		return "", usagef("read the secret key: %w", err)
+		return "", cliflag.Errorf("read the secret key: %w", err)
 	}
 	key := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if key == "" {
-		return "", usagef("the secret key from %s is empty", path)
+		return "", cliflag.Errorf("the secret key from %s is empty", path)
 	}
 	return key, nil
 }
@@ -227,7 +232,7 @@ func printToken(w io.Writer, cfg config, tok tokenclient.Token) error {
 	if cfg.connectURL {
 		var err error
 		if connect, err = tokenclient.ConnectURL(cfg.instance, tok, cfg.params); err != nil {
-			return usageError{err}
+			return cliflag.Wrap(err)
 		}
 	}
 	if cfg.jsonOut {
@@ -246,12 +251,11 @@ func printToken(w io.Writer, cfg config, tok tokenclient.Token) error {
 }
 
 func exitCode(err error) int {
-	var usage usageError
 	var apiErr *tokenclient.APIError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &usage), errors.Is(err, tokenclient.ErrInvalidConfig):
+	case cliflag.Is(err), errors.Is(err, tokenclient.ErrInvalidConfig):
 		return exitUsage
 	case errors.Is(err, tokenclient.ErrUnauthorized):
 		return exitUnauthorized

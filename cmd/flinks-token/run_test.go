@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -27,6 +28,10 @@ func TestRun(t *testing.T) {
 	closed.Close()
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte(flinkstest.DefaultSecretKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bomFile := filepath.Join(t.TempDir(), "key-bom")
+	if err := os.WriteFile(bomFile, []byte("\uFEFF"+flinkstest.DefaultSecretKey+"\r\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	realEnv := map[string]string{
@@ -54,6 +59,8 @@ func TestRun(t *testing.T) {
 		{name: "environment configuration", env: realEnv, wantOut: isGUIDLine},
 		{name: "secret key from file", args: []string{"-secret-key-file", keyFile}, env: without(realEnv, "FLINKS_SECRET_KEY"), wantOut: isGUIDLine},
 		{name: "secret key from stdin", args: []string{"-secret-key-file", "-"}, env: without(realEnv, "FLINKS_SECRET_KEY"), stdin: flinkstest.DefaultSecretKey + "\r\n", wantOut: isGUIDLine},
+		{name: "secret key file with a BOM (Windows editors)", args: []string{"-secret-key-file", bomFile}, env: without(realEnv, "FLINKS_SECRET_KEY"), wantOut: isGUIDLine},
+		{name: "secret key on stdin with a BOM", args: []string{"-secret-key-file", "-"}, env: without(realEnv, "FLINKS_SECRET_KEY"), stdin: "\uFEFF" + flinkstest.DefaultSecretKey, wantOut: isGUIDLine},
 		{name: "help", args: []string{"-h"}, wantCode: exitOK},
 
 		{name: "unknown flag", args: []string{"-nope"}, wantCode: exitUsage, wantInErr: "flag provided but not defined"},
@@ -64,11 +71,15 @@ func TestRun(t *testing.T) {
 		{name: "bad instance", args: []string{"-instance", "evil.com/#"}, env: without(realEnv, "FLINKS_BASE_URL"), wantCode: exitUsage, wantInErr: "not a single DNS label"},
 		{name: "plain http base URL", env: with(realEnv, "FLINKS_BASE_URL", "http://flinks.example"), wantCode: exitUsage, wantInErr: "use https"},
 		{name: "missing key file", args: []string{"-secret-key-file", filepath.Join(t.TempDir(), "none")}, env: realEnv, wantCode: exitUsage, wantInErr: "read the secret key"},
+		{name: "endless key file", args: []string{"-secret-key-file", "/dev/zero"}, env: realEnv, wantCode: exitUsage, wantInErr: "larger than 64 KiB"},
+		{name: "oversized stdin", args: []string{"-secret-key-file", "-"}, env: realEnv, stdin: strings.Repeat("k", 64<<10+1), wantCode: exitUsage, wantInErr: "larger than 64 KiB"},
 		{name: "empty stdin", args: []string{"-secret-key-file", "-"}, env: realEnv, wantCode: exitUsage, wantInErr: "is empty"},
 		{name: "connect-param without connect-url", args: []string{"-fake", "-connect-param", "demo=true"}, wantCode: exitUsage, wantInErr: "needs -connect-url"},
 		{name: "connect-param malformed", args: []string{"-fake", "-connect-url", "-connect-param", "demo"}, wantCode: exitUsage, wantInErr: "key=value"},
 		{name: "fake with base URL", args: []string{"-fake", "-base-url", srv.URL}, wantCode: exitUsage, wantInErr: "exclude each other"},
 		{name: "bad timeout", args: []string{"-fake", "-timeout", "0s"}, wantCode: exitUsage, wantInErr: "-timeout"},
+		{name: "bad flag value", args: []string{"-fake", "-attempts", "many"}, wantCode: exitUsage, wantInErr: `invalid value "many" for flag -attempts`},
+		{name: "fake with another customer id", args: []string{"-fake", "-customer-id", "0b7b1c3e-0000-4000-8000-000000000000"}, wantCode: exitUsage, wantInErr: "-fake accepts only the demo customer id"},
 
 		{name: "unauthorized", args: []string{"-fake", "-secret-key-file", "-"}, stdin: wrongKey, wantCode: exitUnauthorized, wantInErr: "401 Unauthorized"},
 		{name: "unauthorized via environment", env: with(realEnv, "FLINKS_SECRET_KEY", wrongKey), wantCode: exitUnauthorized, wantInErr: "401"},
@@ -108,6 +119,9 @@ func TestRun(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %q is not one line", err)
 			}
+			if tt.wantCode == exitUsage && (!strings.HasSuffix(err.Error(), "see -h") || stderr.Len() != 0) {
+				t.Errorf("usage error: got %q and stderr %q, want one line ending \"see -h\" and nothing else", err, stderr.String())
+			}
 		})
 	}
 	if n := srv.PendingFaults(); n != 0 {
@@ -121,6 +135,60 @@ func TestCancelledRunExitsOther(t *testing.T) {
 	err := run(ctx, []string{"-fake"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &bytes.Buffer{})
 	if got := exitCode(err); got != exitOther {
 		t.Errorf("exit code: got %d (%v), want %d", got, err, exitOther)
+	}
+}
+
+func TestVerboseLogsAttempts(t *testing.T) {
+	srv := flinkstest.NewServer()
+	t.Cleanup(srv.Close)
+	env := map[string]string{
+		"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
+		"FLINKS_BASE_URL":    srv.URL,
+	}
+	for _, verbose := range []bool{false, true} {
+		if err := srv.FailNext(1, flinkstest.Fault{Status: 503, RetryAfter: "0"}); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{}
+		if verbose {
+			args = append(args, "-v")
+		}
+		var stdout, stderr bytes.Buffer
+		if err := run(context.Background(), args, func(n string) string { return env[n] }, nil, &stdout, &stderr); err != nil {
+			t.Fatalf("-v=%v: %v", verbose, err)
+		}
+		logs := stderr.String()
+		if !verbose {
+			if logs != "" {
+				t.Errorf("without -v: got stderr %q, want nothing", logs)
+			}
+			continue
+		}
+		if !strings.Contains(logs, "attempt=1") || !strings.Contains(logs, "503") {
+			t.Errorf("-v: got stderr %q, want the failed first attempt (503) logged", logs)
+		}
+		for _, secret := range []string{flinkstest.DefaultSecretKey, strings.TrimSpace(stdout.String())} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("-v logs contain a secret or the token %q: %s", secret, logs)
+			}
+		}
+	}
+}
+
+// SIGINT or SIGTERM (a cancelled ctx) ends a wait on stdin.
+func TestInterruptedStdinRead(t *testing.T) {
+	stdin, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-fake", "-secret-key-file", "-"}, func(string) string { return "" }, stdin, &bytes.Buffer{}, &bytes.Buffer{})
+	}()
+	cancel()
+	err := <-done
+	if got := exitCode(err); got != exitOther || !strings.Contains(fmt.Sprint(err), "interrupted while reading the secret key") {
+		t.Errorf("got %v (exit %d), want an interruption (exit %d)", err, got, exitOther)
 	}
 }
 

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/tokenclient"
+)
+
+// bound is how long a test waits for the server to act on a timeout of a
+// few hundred milliseconds: generous for a busy machine, and far below the
+// "forever" the test guards against.
+const bound = 20 * time.Second
+
+const requestHead = "POST /v3/" + flinkstest.DefaultCustomerID + "/BankingServices/GenerateAuthorizeToken HTTP/1.1\r\n" +
+	"Host: fake\r\nflinks-auth-key: " + flinkstest.DefaultSecretKey + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+
+func dial(t *testing.T, base string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	_ = conn.SetDeadline(time.Now().Add(bound))
+	return conn
+}
+
+// awaitClose reads until the server closes conn, returning what it sent.
+func awaitClose(t *testing.T, conn net.Conn) string {
+	t.Helper()
+	got, err := io.ReadAll(conn)
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		t.Fatalf("the server kept the connection open for %v (read %q)", bound, got)
+	}
+	return string(got)
+}
+
+func TestTrickledRequestIsCut(t *testing.T) {
+	tests := []struct {
+		name, send, want string // want: the start of the answer, "" for a bare close
+	}{
+		{"headers never end", requestHead, ""},
+		{"body never ends", requestHead + "Content-Length: 10\r\n\r\n{", "HTTP/1.1 408 Request Timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, _ := start(t, "-read-timeout", "200ms")
+			conn := dial(t, base)
+			if _, err := io.WriteString(conn, tt.send); err != nil {
+				t.Fatal(err)
+			}
+			if got := awaitClose(t, conn); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("got %q, want an answer starting %q and a closed connection", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIdleConnectionClosed(t *testing.T) {
+	base, _ := start(t, "-idle-timeout", "200ms")
+	conn := dial(t, base)
+	if _, err := io.WriteString(conn, requestHead+"\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Close {
+		t.Fatalf("got %d (close %v), want 200 on a keep-alive connection", resp.StatusCode, resp.Close)
+	}
+	awaitClose(t, conn)
+}
+
+func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
+	base, _ := start(t, "-oversized-next", "1", "-oversized-bytes", "-1", "-read-timeout", "200ms", "-write-timeout", "300ms")
+	conn := dial(t, base)
+	if _, err := io.WriteString(conn, requestHead+"\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		t.Fatalf("the endless body still streamed after %v (%d bytes)", bound, n)
+	}
+}
+
+// The read deadline ends when the request has arrived: a deliberate
+// latency longer than -read-timeout is still answered.
+func TestLatencyBeyondReadTimeout(t *testing.T) {
+	base, _ := start(t, "-read-timeout", "100ms", "-latency", "400ms")
+	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(base), tokenclient.WithoutRetry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), bound)
+	defer cancel()
+	if _, err := c.GenerateAuthorizeToken(ctx); err != nil {
+		t.Errorf("got %v, want a token after the latency", err)
+	}
+}
+
+func TestTimeoutFlagsMustBePositive(t *testing.T) {
+	for _, flag := range []string{"-read-timeout", "-write-timeout", "-idle-timeout"} {
+		err := run(context.Background(), []string{flag, "0s"}, func(string) string { return "" }, io.Discard, nil)
+		if exitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "must be positive") {
+			t.Errorf("%s 0s: got %v, want a usage error", flag, err)
+		}
+	}
+}
