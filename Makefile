@@ -59,12 +59,20 @@ staticcheck:
 test: check-generated vet staticcheck
 	$(GO) test -race ./...
 
-# One run compares the clients side by side; the Pool benchmark waits for
-# refills between Gets, so it runs a fixed count.
-BENCHCOUNT ?= 1
+# Each round runs the clients side by side, so that a busy machine slows
+# them alike; benchstat (pinned in tools/go.mod) then prints raw,
+# generated and tokenclient in columns with each one's ratio to raw. The
+# Pool benchmark waits for refills between Gets, so it runs a fixed count.
+BENCHCOUNT ?= 6
+BENCHOUT   ?= $(or $(TMPDIR),/tmp)/flinks-token-bench.txt
 bench:
-	$(GO) test -run='^$$' -bench='Loopback|ClientOnly|ServerHandler|Connections' -benchmem -count=$(BENCHCOUNT) ./tokenclient
-	$(GO) test -run='^$$' -bench='Pool' -benchtime=100x -benchmem -count=$(BENCHCOUNT) ./tokenclient
+	rm -f $(BENCHOUT)
+	for i in $$(seq $(BENCHCOUNT)); do \
+		$(GO) test -run='^$$' -bench='Loopback|ClientOnly' -benchmem ./tokenclient >> $(BENCHOUT) || exit 1; \
+	done
+	$(TOOL) benchstat -col /client $(BENCHOUT)
+	$(GO) test -run='^$$' -bench='ServerHandler|Connections' -benchmem ./tokenclient
+	$(GO) test -run='^$$' -bench='Pool' -benchtime=100x -benchmem ./tokenclient
 
 FUZZTIME ?= 30s
 fuzz:

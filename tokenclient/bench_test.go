@@ -179,7 +179,7 @@ func BenchmarkLoopback(b *testing.B) {
 	defer srv.Close()
 	for _, mode := range []string{"serial", "parallel"} {
 		for _, m := range minters {
-			b.Run(mode+"/"+m.name, func(b *testing.B) {
+			b.Run("mode="+mode+"/client="+m.name, func(b *testing.B) {
 				mint, closeIdle := m.loopback(srv.URL)
 				defer closeIdle()
 				runMinter(b, mint, mode == "parallel")
@@ -193,7 +193,7 @@ func BenchmarkLoopback(b *testing.B) {
 func BenchmarkClientOnly(b *testing.B) {
 	hc := &http.Client{Transport: memoryTransport{}}
 	for _, m := range minters {
-		b.Run(m.name, func(b *testing.B) {
+		b.Run("client="+m.name, func(b *testing.B) {
 			runMinter(b, m.new(hc, "http://127.0.0.1:4010"), false)
 		})
 	}

@@ -10,12 +10,15 @@
 //	tok, err := c.GenerateAuthorizeToken(ctx)
 //	if errors.Is(err, tokenclient.ErrUnauthorized) { ... wrong secret key ... }
 //
+// Client.ConnectURL turns the token into the Flinks Connect iframe URL.
+//
 // The Client is a thin veneer over the generated package
 // github.com/flinkskit/flinks-token-go/api. Callers who prefer the generated
-// client can use it directly with SecretKeyEditor, which adds the required
-// headers, and TokenFromResponse, which turns a generated response into a
-// Token or one of this package's errors.
+// client get it wired safely from NewAPIClient (no redirects, the required
+// headers from SecretKeyEditor), and TokenFromResponse turns a generated
+// response into a Token or one of this package's errors.
 //
-// The secret key never appears in an error, a log record, or the fmt output
-// of any value of this package.
+// The secret key never appears in an error, in any error errors.Unwrap or
+// errors.As can reach from it, in a log record, or in the fmt output of any
+// value of this package. Error text is always one line.
 package tokenclient

@@ -53,7 +53,7 @@ func TestGenerateAuthorizeTokenResponses(t *testing.T) {
 				if tok.Value != tt.wantToken {
 					t.Errorf("token: got %q, want %q", tok.Value, tt.wantToken)
 				}
-				if want := now.Add(30 * time.Minute); !tok.ExpiresAt.Equal(want) {
+				if want := now.Add(TokenLifetime); !tok.ExpiresAt.Equal(want) {
 					t.Errorf("ExpiresAt: got %v, want %v", tok.ExpiresAt, want)
 				}
 				return
