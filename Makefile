@@ -4,7 +4,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v '/api$$')
 
-.PHONY: help demo example example-test generate check-generated update-spec vet staticcheck test bench fuzz
+.PHONY: help demo example example-test generate check-generated update-spec vet staticcheck test bench fuzz soak
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
@@ -18,6 +18,7 @@ help:
 	@echo "make example-test     vet, staticcheck and test examples/connect, in headless Chromium (screenshot under ARTIFACTS)"
 	@echo "make bench            client benchmarks (raw net/http vs generated vs tokenclient) and the Pool"
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
+	@echo "make soak             Pool and Client under random faults for SOAK (default 2m); not part of make test"
 
 demo:
 	$(GO) run ./cmd/flinks-token -fake
@@ -77,3 +78,9 @@ bench:
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzResponse -fuzztime=$(FUZZTIME) ./tokenclient
+
+# The soak test runs only when asked: it takes SOAK and loads the machine.
+SOAK ?= 2m
+SOAK_TIMEOUT ?= 1h
+soak:
+	$(GO) test -race -run='^TestSoak$$' -soak=$(SOAK) -timeout=$(SOAK_TIMEOUT) -v ./tokenclient

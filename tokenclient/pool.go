@@ -267,17 +267,26 @@ func (p *Pool) deliverLocked(pt pooledToken) {
 }
 
 // releaseSlotLocked passes a finished request's slot to the oldest
-// waiting Get, which mints with it, or frees it.
+// waiting Get, which mints with it, or frees it and wakes the refill,
+// which may be waiting for one.
 func (p *Pool) releaseSlotLocked() {
+	if !p.passSlotLocked() {
+		signal(p.wake)
+	}
+}
+
+// passSlotLocked passes a finished request's slot to the oldest waiting
+// Get, or frees it and reports false.
+func (p *Pool) passSlotLocked() bool {
 	if len(p.waiters) > 0 {
 		w := p.waiters[0]
 		p.waiters[0] = nil
 		p.waiters = p.waiters[1:]
 		w.ch <- handoff{slot: true}
-		return
+		return true
 	}
 	p.inFlight--
-	signal(p.wake)
+	return false
 }
 
 func (p *Pool) removeWaiterLocked(w *waiter) bool {

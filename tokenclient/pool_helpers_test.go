@@ -63,4 +63,3 @@ func (fc *fakeClock) Advance(d time.Duration) {
 	defer fc.mu.Unlock()
 	fc.now = fc.now.Add(d)
 }
-

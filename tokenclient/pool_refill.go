@@ -55,7 +55,7 @@ func (p *Pool) refill(ctx context.Context) {
 		tok, err := p.client.GenerateAuthorizeToken(ctx)
 		if ctx.Err() != nil {
 			p.mu.Lock()
-			p.releaseSlotLocked()
+			p.passSlotLocked()
 			p.mu.Unlock()
 			return
 		}
@@ -70,7 +70,7 @@ func (p *Pool) refill(ctx context.Context) {
 func (p *Pool) settle(ctx context.Context, tok Token, err error, start time.Time, failures *int) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	defer p.releaseSlotLocked()
+	defer p.passSlotLocked() // the refill itself loops on: no wake-up
 	if err == nil {
 		p.stats.Minted++
 		if age := p.now().Sub(start); age >= p.maxAge {

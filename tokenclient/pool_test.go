@@ -50,6 +50,20 @@ func TestPoolHandsOutEachTokenOnce(t *testing.T) {
 	waitFull(p)
 
 	const goroutines, gets = 16, 25
+	seen := getConcurrently(t, p, goroutines, gets)()
+	checkDistinct(t, seen, goroutines*gets)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := minted.Load(); got < int64(len(seen)) {
+		t.Errorf("server minted %d tokens but %d were handed out", got, len(seen))
+	}
+}
+
+// getConcurrently starts goroutines that each Get gets tokens; the
+// function it returns waits for them and counts each token handed out.
+func getConcurrently(t *testing.T, p *Pool, goroutines, gets int) (wait func() map[string]int) {
+	t.Helper()
 	var (
 		mu   sync.Mutex
 		seen = map[string]int{}
@@ -69,20 +83,22 @@ func TestPoolHandsOutEachTokenOnce(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
+	return func() map[string]int {
+		wg.Wait()
+		return seen
+	}
+}
+
+// checkDistinct checks that want tokens were handed out, each once.
+func checkDistinct(t *testing.T, seen map[string]int, want int) {
+	t.Helper()
 	for v, n := range seen {
 		if n != 1 {
 			t.Errorf("token %s handed out %d times", v, n)
 		}
 	}
-	if len(seen) != goroutines*gets {
-		t.Errorf("distinct tokens: got %d, want %d", len(seen), goroutines*gets)
-	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if got := minted.Load(); got < int64(len(seen)) {
-		t.Errorf("server minted %d tokens but %d were handed out", got, len(seen))
+	if len(seen) != want {
+		t.Errorf("distinct tokens handed out: got %d, want %d", len(seen), want)
 	}
 }
 
