@@ -35,6 +35,21 @@ func dial(t *testing.T, base string) net.Conn {
 	return conn
 }
 
+// mintOn sends one token request on a new connection and returns the
+// connection and the response head.
+func mintOn(t *testing.T, base string) (net.Conn, *http.Response) {
+	t.Helper()
+	conn := dial(t, base)
+	if _, err := io.WriteString(conn, requestHead+"\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn, resp
+}
+
 // awaitClose reads until the server closes conn, returning what it sent.
 func awaitClose(t *testing.T, conn net.Conn) string {
 	t.Helper()
@@ -68,14 +83,7 @@ func TestTrickledRequestIsCut(t *testing.T) {
 
 func TestIdleConnectionClosed(t *testing.T) {
 	base, _ := start(t, "-idle-timeout", "200ms")
-	conn := dial(t, base)
-	if _, err := io.WriteString(conn, requestHead+"\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, resp := mintOn(t, base)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Close {
 		t.Fatalf("got %d (close %v), want 200 on a keep-alive connection", resp.StatusCode, resp.Close)
@@ -85,14 +93,7 @@ func TestIdleConnectionClosed(t *testing.T) {
 
 func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
 	base, _ := start(t, "-oversized-next", "1", "-oversized-bytes", "-1", "-read-timeout", "200ms", "-write-timeout", "300ms")
-	conn := dial(t, base)
-	if _, err := io.WriteString(conn, requestHead+"\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, resp := mintOn(t, base)
 	n, err := io.Copy(io.Discard, resp.Body)
 	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
 		t.Fatalf("the endless body still streamed after %v (%d bytes)", bound, n)
