@@ -83,4 +83,4 @@ fuzz:
 SOAK ?= 2m
 SOAK_TIMEOUT ?= 1h
 soak:
-	$(GO) test -race -run='^TestSoak$$' -soak=$(SOAK) -timeout=$(SOAK_TIMEOUT) -v ./tokenclient
+	$(GO) test -race -run='^TestSoak$$' -timeout=$(SOAK_TIMEOUT) -v ./tokenclient -args -soak=$(SOAK)

@@ -140,8 +140,9 @@ func realAfter(d time.Duration) (<-chan time.Time, func() bool) {
 // returns that call's token or error; a success also ends any backoff of
 // the background refill. When the pool already has its max in-flight
 // requests at Flinks, Get waits for the first token one of them yields, or
-// a free slot to mint with, or the end of ctx. It returns ErrPoolClosed
-// after Close.
+// a free slot to mint with, or the end of ctx; a token handed to it as
+// ctx ends is returned rather than wasted. It returns ErrPoolClosed after
+// Close.
 func (p *Pool) Get(ctx context.Context) (Token, error) {
 	p.mu.Lock()
 	if p.closed {
