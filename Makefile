@@ -4,7 +4,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v '/api$$')
 
-.PHONY: help demo generate check-generated update-spec lint vet staticcheck test bench fuzz soak
+.PHONY: help demo example example-test generate check-generated update-spec lint vet staticcheck test bench fuzz soak
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
@@ -14,12 +14,27 @@ help:
 	@echo "                       test in a temporary copy, then replace openapi.yaml and api/ (ARGS=-fail-on-breaking)"
 	@echo "make lint             actionlint on .github/workflows"
 	@echo "make test             check-generated, go vet, staticcheck, actionlint, go test -race ./..."
+	@echo "make example          serve examples/connect on EXAMPLE_ADDR (default 127.0.0.1:8080): a page embedding"
+	@echo "                       Flinks Connect, offline on the fake"
+	@echo "make example-test     vet, staticcheck and test examples/connect, in headless Chromium (screenshot under ARTIFACTS)"
 	@echo "make bench            client benchmarks (raw net/http vs generated vs tokenclient) and the Pool"
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
 	@echo "make soak             Pool and Client under random faults for SOAK (default 2m); not part of make test"
 
 demo:
 	$(GO) run ./cmd/flinks-token -fake
+
+# examples/connect is its own module (it needs chromedp), so make test
+# does not reach it.
+EXAMPLE_ADDR ?= 127.0.0.1:8080
+ARTIFACTS    ?= $(CURDIR)/.artifacts
+example:
+	cd examples/connect && $(GO) run . -fake -addr $(EXAMPLE_ADDR)
+
+example-test:
+	cd examples/connect && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./...
+	mkdir -p $(ARTIFACTS)
+	cd examples/connect && $(GO) test -race -count=1 -artifacts -outputdir=$(ARTIFACTS) ./...
 
 generate:
 	$(GO) generate ./...
