@@ -14,7 +14,13 @@ import (
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
-const path = "/v3/" + DefaultCustomerID + "/BankingServices/GenerateAuthorizeToken"
+// path is the token operation's path for DefaultCustomerID, read from
+// openapi.yaml so that the tests follow Flinks when it moves.
+var path = tokenPath(DefaultCustomerID)
+
+func tokenPath(customerID string) string {
+	return specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": customerID})
+}
 
 func conformingRequest(key string) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1"+path, nil)
@@ -51,8 +57,10 @@ func TestRejectsNonConformingRequests(t *testing.T) {
 		{"missing Content-Type", func(r *http.Request) { r.Header.Del("Content-Type") }, 400, "Content-Type"},
 		{"missing Accept", func(r *http.Request) { r.Header.Del("Accept") }, 400, "Accept"},
 		{"GET", func(r *http.Request) { r.Method = http.MethodGet }, 405, "method not allowed"},
-		{"unknown path", func(r *http.Request) { r.URL.Path = "/v3/" + DefaultCustomerID + "/BankingServices/NoSuchOperation" }, 404, "no operation"},
-		{"no customer id", func(r *http.Request) { r.URL.Path = "/v3/BankingServices/GenerateAuthorizeToken" }, 404, "no operation"},
+		{"unknown path", func(r *http.Request) {
+			r.URL.Path = strings.TrimSuffix(path, "GenerateAuthorizeToken") + "NoSuchOperation"
+		}, 404, "no operation"},
+		{"no customer id", func(r *http.Request) { r.URL.Path = strings.Replace(path, "/"+DefaultCustomerID, "", 1) }, 404, "no operation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,10 +103,10 @@ func TestResponsesMatchSpec(t *testing.T) {
 	}{
 		{"default key", nil, DefaultSecretKey, path, 200},
 		{"wrong key", nil, "wrong", path, 401},
-		{"unknown customer", nil, DefaultSecretKey, "/v3/" + other + "/BankingServices/GenerateAuthorizeToken", 401},
+		{"unknown customer", nil, DefaultSecretKey, tokenPath(other), 401},
 		{"configured key", []Option{WithSecretKeys("k1", "k2")}, "k2", path, 200},
 		{"default key not configured", []Option{WithSecretKeys("k1")}, DefaultSecretKey, path, 401},
-		{"configured customer", []Option{WithCustomerIDs(other)}, DefaultSecretKey, "/v3/" + other + "/BankingServices/GenerateAuthorizeToken", 200},
+		{"configured customer", []Option{WithCustomerIDs(other)}, DefaultSecretKey, tokenPath(other), 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,7 +146,11 @@ func TestDefaultsAreTheSpecsExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op := v.Doc().Paths.Find("/v3/{customerId}/BankingServices/GenerateAuthorizeToken").Post
+	tmpl, err := v.Path("generateAuthorizeToken", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := v.Doc().Paths.Find(tmpl).Post
 	for name, want := range map[string]string{"customerId": DefaultCustomerID, "flinks-auth-key": DefaultSecretKey} {
 		var got any
 		for _, p := range op.Parameters {

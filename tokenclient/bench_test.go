@@ -63,7 +63,7 @@ type minter func(context.Context) (string, error)
 
 // rawMinter is the floor: what a careful hand-written client does.
 func rawMinter(hc *http.Client, baseURL string) minter {
-	endpoint := baseURL + "/v3/" + testCustomerID + "/BankingServices/GenerateAuthorizeToken"
+	endpoint := baseURL + tokenPath
 	return func(ctx context.Context) (string, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, nil)
 		if err != nil {
@@ -202,7 +202,7 @@ func BenchmarkClientOnly(b *testing.B) {
 // BenchmarkServerHandler measures the loopback server's handler alone, to
 // separate server cost from client cost in BenchmarkLoopback.
 func BenchmarkServerHandler(b *testing.B) {
-	req := httptest.NewRequest(http.MethodPost, "/v3/"+testCustomerID+"/BankingServices/GenerateAuthorizeToken", nil)
+	req := httptest.NewRequest(http.MethodPost, tokenPath, nil)
 	w := &discardWriter{header: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {

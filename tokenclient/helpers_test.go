@@ -28,6 +28,10 @@ var validator = func() *specvalidate.Validator {
 	return v
 }()
 
+// tokenPath is the token operation's path for testCustomerID, read from
+// openapi.yaml so that the tests follow Flinks when it moves.
+var tokenPath = specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": testCustomerID})
+
 // reply is one canned response.
 type reply struct {
 	status int

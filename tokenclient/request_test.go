@@ -25,7 +25,7 @@ func TestRequestMatchesSpec(t *testing.T) {
 	if got.Method != http.MethodPost {
 		t.Errorf("method: got %s, want POST", got.Method)
 	}
-	if want := "/v3/" + testCustomerID + "/BankingServices/GenerateAuthorizeToken"; got.URL.Path != want {
+	if want := tokenPath; got.URL.Path != want {
 		t.Errorf("path: got %s, want %s", got.URL.Path, want)
 	}
 	for header, want := range map[string]string{
@@ -46,7 +46,7 @@ func TestRequestMatchesSpec(t *testing.T) {
 // or TestRequestMatchesSpec proves nothing.
 func TestValidatorRejectsNonConformingRequests(t *testing.T) {
 	good := func() *http.Request {
-		r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/v3/"+testCustomerID+"/BankingServices/GenerateAuthorizeToken", nil)
+		r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1"+tokenPath, nil)
 		r.Header.Set("flinks-auth-key", testSecretKey)
 		r.Header.Set("Content-Type", "application/json")
 		r.Header.Set("Accept", "application/json")
@@ -63,7 +63,9 @@ func TestValidatorRejectsNonConformingRequests(t *testing.T) {
 		{"missing Content-Type", func(r *http.Request) { r.Header.Del("Content-Type") }},
 		{"missing Accept", func(r *http.Request) { r.Header.Del("Accept") }},
 		{"GET instead of POST", func(r *http.Request) { r.Method = http.MethodGet }},
-		{"wrong path", func(r *http.Request) { r.URL.Path = "/v3/" + testCustomerID + "/BankingServices/Authorize" }},
+		{"wrong path", func(r *http.Request) {
+			r.URL.Path = strings.TrimSuffix(tokenPath, "GenerateAuthorizeToken") + "Authorize"
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,10 +108,10 @@ func TestInstanceSelectsHost(t *testing.T) {
 		opts []Option
 		want string
 	}{
-		{nil, "https://toolbox-api.private.fin.ag/v3/" + testCustomerID + "/BankingServices/GenerateAuthorizeToken"},
-		{[]Option{WithInstance("sandbox")}, "https://sandbox-api.private.fin.ag/v3/" + testCustomerID + "/BankingServices/GenerateAuthorizeToken"},
-		{[]Option{WithInstance("Acme-Prod")}, "https://acme-prod-api.private.fin.ag/v3/" + testCustomerID + "/BankingServices/GenerateAuthorizeToken"},
-		{[]Option{WithInstance("sandbox"), WithBaseURL("https://proxy.example/flinks")}, "https://proxy.example/flinks/v3/" + testCustomerID + "/BankingServices/GenerateAuthorizeToken"},
+		{nil, "https://toolbox-api.private.fin.ag" + tokenPath},
+		{[]Option{WithInstance("sandbox")}, "https://sandbox-api.private.fin.ag" + tokenPath},
+		{[]Option{WithInstance("Acme-Prod")}, "https://acme-prod-api.private.fin.ag" + tokenPath},
+		{[]Option{WithInstance("sandbox"), WithBaseURL("https://proxy.example/flinks")}, "https://proxy.example/flinks" + tokenPath},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {

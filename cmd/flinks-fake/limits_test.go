@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -21,7 +22,9 @@ import (
 // "forever" the test guards against.
 const bound = 20 * time.Second
 
-const requestHead = "POST /v3/" + flinkstest.DefaultCustomerID + "/BankingServices/GenerateAuthorizeToken HTTP/1.1\r\n" +
+// requestHead is a token request without its blank line; the path comes
+// from openapi.yaml so that the tests follow Flinks when it moves.
+var requestHead = "POST " + specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID}) + " HTTP/1.1\r\n" +
 	"Host: fake\r\nflinks-auth-key: " + flinkstest.DefaultSecretKey + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
 
 func dial(t *testing.T, base string) net.Conn {

@@ -19,10 +19,10 @@ import (
 
 const usageText = `Usage: flinks-fake [flags]
 
-Serves a fake Flinks POST /v3/{customerId}/BankingServices/GenerateAuthorizeToken
-that validates every request against the Flinks OpenAPI spec, issues a fresh
-random GUID token to accepted secret keys and answers anything else with the
-spec's 401 body. Point a client at http://ADDR (tokenclient.WithBaseURL, or
+Serves a fake Flinks GenerateAuthorizeToken (POST, at the path the embedded
+Flinks OpenAPI spec gives it) that validates every request against that spec,
+issues a fresh random GUID token to accepted secret keys and answers anything
+else with the spec's 401 body. Point a client at http://ADDR (tokenclient.WithBaseURL, or
 FLINKS_BASE_URL for flinks-token).
 
 On the same address:

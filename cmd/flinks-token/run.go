@@ -38,6 +38,11 @@ Configuration comes from flags or the environment:
   FLINKS_CUSTOMER_ID  your customer id (a GUID)
   FLINKS_SECRET_KEY   your secret key
   FLINKS_BASE_URL     a base URL overriding the instance (a proxy or a fake)
+  FLINKS_CONNECT_BASE_URL
+                      the Connect page's base URL for -connect-url when
+                      FLINKS_BASE_URL is a proxy (default: FLINKS_BASE_URL,
+                      where a fake serves its Connect page, or else
+                      https://{instance}-iframe.private.fin.ag)
 The secret key is never a flag value (shell history, ps): it comes from
 FLINKS_SECRET_KEY, or from -secret-key-file (a path, or - for stdin).
 
@@ -60,17 +65,18 @@ Examples:
 `
 
 type config struct {
-	instance   string
-	customerID string
-	baseURL    string
-	keyFile    string
-	connectURL bool
-	params     url.Values
-	jsonOut    bool
-	fake       bool
-	timeout    time.Duration
-	attempts   int
-	verbose    bool
+	instance       string
+	customerID     string
+	baseURL        string
+	connectURLBase string
+	keyFile        string
+	connectURL     bool
+	params         url.Values
+	jsonOut        bool
+	fake           bool
+	timeout        time.Duration
+	attempts       int
+	verbose        bool
 	// explicit holds the flags given on the command line; under -fake
 	// only these override the fake's credentials, not the environment.
 	explicit map[string]bool
@@ -88,9 +94,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		// A fake that ignores the environment, so that real credentials
 		// exported in the shell neither fail the demo nor reach it.
 		getenv = func(string) string { return "" }
-		srv := flinkstest.NewServer()
-		defer srv.Close()
-		cfg.baseURL = srv.URL
+		var stop func()
+		cfg.baseURL, stop = startFake()
+		defer stop()
+		if !cfg.explicit["connect-base-url"] {
+			cfg.connectURLBase = ""
+		}
 		switch {
 		case !cfg.explicit["customer-id"]:
 			cfg.customerID = flinkstest.DefaultCustomerID
@@ -128,6 +137,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cfg.baseURL != "" {
 		opts = append(opts, tokenclient.WithBaseURL(cfg.baseURL))
 	}
+	if cfg.connectURLBase != "" {
+		opts = append(opts, tokenclient.WithConnectBaseURL(cfg.connectURLBase))
+	}
 	if cfg.verbose {
 		opts = append(opts, tokenclient.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
@@ -141,7 +153,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	return printToken(stdout, cfg, tok)
+	return printToken(stdout, cfg, client, tok)
+}
+
+// startFake starts the in-process fake for -fake and returns its URL and
+// its Close; a test replaces it to keep the fake up after run returns.
+var startFake = func() (baseURL string, stop func()) {
+	srv := flinkstest.NewServer()
+	return srv.URL, srv.Close
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -156,7 +175,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.customerID, "customer-id", getenv("FLINKS_CUSTOMER_ID"), "your customer id, a `GUID` (env FLINKS_CUSTOMER_ID)")
 	fs.StringVar(&cfg.baseURL, "base-url", getenv("FLINKS_BASE_URL"), "base `URL` overriding the instance, for proxies and fakes (env FLINKS_BASE_URL)")
 	fs.StringVar(&cfg.keyFile, "secret-key-file", "", "read the secret key from `path` (- for stdin) instead of FLINKS_SECRET_KEY")
-	fs.BoolVar(&cfg.connectURL, "connect-url", false, "print the Flinks Connect iframe URL for the token instead of the token")
+	fs.BoolVar(&cfg.connectURL, "connect-url", false, "print the Flinks Connect iframe URL that spends the token instead of the token;\nunder -base-url or -fake it is the fake's stand-in Connect page on that origin\n(-fake's stops when flinks-token exits)")
+	fs.StringVar(&cfg.connectURLBase, "connect-base-url", getenv("FLINKS_CONNECT_BASE_URL"), "base `URL` of the Connect page for -connect-url, when -base-url is a proxy (env FLINKS_CONNECT_BASE_URL)")
 	fs.Func("connect-param", "add `key=value` to the Connect URL (repeatable), e.g. demo=true", func(kv string) error {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
@@ -180,6 +200,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, cliflag.Errorf("%d unexpected argument(s) after the flags; the secret key is never an argument, see -h", fs.NArg())
 	case len(cfg.params) > 0 && !cfg.connectURL:
 		return cfg, cliflag.Errorf("-connect-param needs -connect-url")
+	case cfg.explicit["connect-base-url"] && !cfg.connectURL:
+		return cfg, cliflag.Errorf("-connect-base-url needs -connect-url")
 	case cfg.timeout <= 0:
 		return cfg, cliflag.Errorf("-timeout must be positive")
 	case cfg.attempts < 1:
@@ -227,11 +249,15 @@ func readSecretKey(ctx context.Context, path string, getenv func(string) string,
 	return key, nil
 }
 
-func printToken(w io.Writer, cfg config, tok tokenclient.Token) error {
+// printToken prints tok, or under -connect-url the Connect URL that spends
+// it. The client builds that URL so that it follows the client's origin:
+// the instance's iframe host, or the fake's stand-in Connect page under a
+// base URL.
+func printToken(w io.Writer, cfg config, client *tokenclient.Client, tok tokenclient.Token) error {
 	var connect string
 	if cfg.connectURL {
 		var err error
-		if connect, err = tokenclient.ConnectURL(cfg.instance, tok, cfg.params); err != nil {
+		if connect, err = client.ConnectURL(tok, cfg.params); err != nil {
 			return cliflag.Wrap(err)
 		}
 	}

@@ -54,7 +54,7 @@ func TestRun(t *testing.T) {
 		{name: "fake ignores real credentials in the environment", args: []string{"-fake"}, env: map[string]string{"FLINKS_SECRET_KEY": wrongKey, "FLINKS_CUSTOMER_ID": "x"}, wantOut: isGUIDLine},
 		{name: "fake json", args: []string{"-fake", "-json"}, wantOut: isTokenJSON},
 		{name: "fake connect url", args: []string{"-fake", "-connect-url", "-connect-param", "demo=true"}, wantOut: func(s string) bool {
-			return regexp.MustCompile(`^https://toolbox-iframe\.private\.fin\.ag/v2/\?authorizeToken=[0-9a-f-]{36}&demo=true\n$`).MatchString(s)
+			return regexp.MustCompile(`^http://127\.0\.0\.1:[0-9]+/v2/\?authorizeToken=[0-9a-f-]{36}&demo=true\n$`).MatchString(s)
 		}},
 		{name: "environment configuration", env: realEnv, wantOut: isGUIDLine},
 		{name: "secret key from file", args: []string{"-secret-key-file", keyFile}, env: without(realEnv, "FLINKS_SECRET_KEY"), wantOut: isGUIDLine},
@@ -75,6 +75,8 @@ func TestRun(t *testing.T) {
 		{name: "oversized stdin", args: []string{"-secret-key-file", "-"}, env: realEnv, stdin: strings.Repeat("k", 64<<10+1), wantCode: exitUsage, wantInErr: "larger than 64 KiB"},
 		{name: "empty stdin", args: []string{"-secret-key-file", "-"}, env: realEnv, wantCode: exitUsage, wantInErr: "is empty"},
 		{name: "connect-param without connect-url", args: []string{"-fake", "-connect-param", "demo=true"}, wantCode: exitUsage, wantInErr: "needs -connect-url"},
+		{name: "connect-base-url without connect-url", args: []string{"-fake", "-connect-base-url", "https://connect.example"}, wantCode: exitUsage, wantInErr: "needs -connect-url"},
+		{name: "plain http connect base URL", args: []string{"-connect-url"}, env: with(realEnv, "FLINKS_CONNECT_BASE_URL", "http://connect.example"), wantCode: exitUsage, wantInErr: "use https"},
 		{name: "connect-param malformed", args: []string{"-fake", "-connect-url", "-connect-param", "demo"}, wantCode: exitUsage, wantInErr: "key=value"},
 		{name: "fake with base URL", args: []string{"-fake", "-base-url", srv.URL}, wantCode: exitUsage, wantInErr: "exclude each other"},
 		{name: "bad timeout", args: []string{"-fake", "-timeout", "0s"}, wantCode: exitUsage, wantInErr: "-timeout"},
@@ -197,8 +199,8 @@ func TestHelpDocumentsEverything(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"-fake", "-connect-url", "-connect-param", "-json", "-secret-key-file", "-instance", "-customer-id", "-base-url",
-		"FLINKS_INSTANCE", "FLINKS_CUSTOMER_ID", "FLINKS_SECRET_KEY", "FLINKS_BASE_URL", "Exit codes", "  3  unauthorized", "  5  network"} {
+	for _, want := range []string{"-fake", "-connect-url", "-connect-param", "-json", "-secret-key-file", "-instance", "-customer-id", "-base-url", "-connect-base-url",
+		"FLINKS_INSTANCE", "FLINKS_CONNECT_BASE_URL", "FLINKS_CUSTOMER_ID", "FLINKS_SECRET_KEY", "FLINKS_BASE_URL", "Exit codes", "  3  unauthorized", "  5  network"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("-h output lacks %q", want)
 		}

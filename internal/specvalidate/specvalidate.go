@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -98,4 +99,36 @@ func (v *Validator) Response(in *openapi3filter.RequestValidationInput, status i
 		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
 	}
 	return openapi3filter.ValidateResponse(context.Background(), out)
+}
+
+// Path returns the path of the operation with the given operationId, its
+// {name} segments filled from params (left as templates when absent), so
+// that tests follow the spec when Flinks moves the operation.
+func (v *Validator) Path(operationID string, params map[string]string) (string, error) {
+	for tmpl, item := range v.doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID != operationID {
+				continue
+			}
+			for name, value := range params {
+				tmpl = strings.ReplaceAll(tmpl, "{"+name+"}", value)
+			}
+			return tmpl, nil
+		}
+	}
+	return "", fmt.Errorf("specvalidate: no operation %q in the spec", operationID)
+}
+
+// MustPath is Path on the embedded openapi.yaml for tests' package-level
+// variables; it panics if the spec does not load or lacks the operation.
+func MustPath(operationID string, params map[string]string) string {
+	v, err := New()
+	if err != nil {
+		panic(err)
+	}
+	p, err := v.Path(operationID, params)
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

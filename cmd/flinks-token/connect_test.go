@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/tokenclient"
+)
+
+// TestConnectURLOpensTheFakesConnectPage follows the printed Connect URL
+// as a browser would: against a fake (FLINKS_BASE_URL or -fake) it must
+// reach the fake's stand-in Connect page, which spends the token once.
+func TestConnectURLOpensTheFakesConnectPage(t *testing.T) {
+	srv := flinkstest.NewServer()
+	t.Cleanup(srv.Close)
+	// -fake closes its fake when run returns; keep this one up instead so
+	// that the printed URL can be fetched afterwards.
+	defer func(orig func() (string, func())) { startFake = orig }(startFake)
+	startFake = func() (string, func()) { return srv.URL, func() {} }
+
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"fake", []string{"-fake", "-connect-url"}, nil},
+		{"base URL", []string{"-connect-url"}, map[string]string{
+			"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+			"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
+			"FLINKS_BASE_URL":    srv.URL,
+		}},
+		{"fake ignores a Connect base URL in the environment", []string{"-fake", "-connect-url"}, map[string]string{
+			"FLINKS_CONNECT_BASE_URL": "https://connect.example",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout bytes.Buffer
+			getenv := func(name string) string { return tt.env[name] }
+			if err := run(context.Background(), tt.args, getenv, strings.NewReader(""), &stdout, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			connect := strings.TrimSuffix(stdout.String(), "\n")
+			prefix := srv.URL + "/v2/?authorizeToken="
+			if !strings.HasPrefix(connect, prefix) {
+				t.Fatalf("got %q, want a URL starting %q", connect, prefix)
+			}
+			u, err := url.Parse(connect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok := u.Query().Get("authorizeToken")
+			if rec, ok := srv.Lookup(tok); !ok || rec.Used {
+				t.Fatalf("token %q: got record %+v (found %v), want an unspent token the fake issued", tok, rec, ok)
+			}
+			for _, want := range []int{http.StatusOK, http.StatusUnauthorized} {
+				if got := get(t, connect); got != want {
+					t.Errorf("GET %s: got %d, want %d", connect, got, want)
+				}
+			}
+			if rec, _ := srv.Lookup(tok); !rec.Used {
+				t.Errorf("token %q: got unspent after the Connect page loaded, want spent", tok)
+			}
+		})
+	}
+}
+
+// get fetches rawURL and returns its status after checking it is an HTML
+// page, as the stand-in Connect page always answers.
+func get(t *testing.T, rawURL string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("GET %s: got Content-Type %q, want text/html", rawURL, ct)
+	}
+	return resp.StatusCode
+}
+
+// TestConnectURLForAnInstance checks the URL printed for a real Flinks
+// instance (no base URL), and for a proxy with its own Connect base URL.
+func TestConnectURLForAnInstance(t *testing.T) {
+	tok := tokenclient.Token{Value: "d65f1adb-8ebc-48dc-be8b-20c773ba1565", ExpiresAt: time.Now().Add(tokenclient.TokenLifetime)}
+	tests := []struct {
+		opts   []tokenclient.Option
+		params url.Values
+		want   string
+	}{
+		{nil, nil, "https://toolbox-iframe.private.fin.ag/v2/?authorizeToken=" + tok.Value},
+		{[]tokenclient.Option{tokenclient.WithInstance("Acme-Prod")}, url.Values{"demo": {"true"}}, "https://acme-prod-iframe.private.fin.ag/v2/?authorizeToken=" + tok.Value + "&demo=true"},
+		{[]tokenclient.Option{tokenclient.WithBaseURL("https://proxy.example/flinks"), tokenclient.WithConnectBaseURL("https://connect.example")}, nil, "https://connect.example/v2/?authorizeToken=" + tok.Value},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			client, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := printToken(&out, config{connectURL: true, params: tt.params}, client, tok); err != nil {
+				t.Fatal(err)
+			}
+			if got := out.String(); got != tt.want+"\n" {
+				t.Errorf("got %q, want %q", got, tt.want+"\n")
+			}
+		})
+	}
+}
