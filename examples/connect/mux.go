@@ -21,6 +21,9 @@ const tokenTimeout = 10 * time.Second
 // under /static/, and the pool's health at /healthz.
 func newMux(pool *tokenclient.Pool, client *tokenclient.Client, params url.Values, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
+	// GET patterns match HEAD too; this more specific one keeps HEAD from
+	// taking a token.
+	mux.HandleFunc("HEAD /{$}", pageHead)
 	mux.Handle("GET /{$}", &connectPage{tokens: pool, client: client, params: params, timeout: tokenTimeout, logger: logger})
 	mux.Handle("GET /static/", withCacheControl(http.FileServerFS(static), "max-age=300"))
 	mux.Handle("GET /healthz", healthz{pool})
