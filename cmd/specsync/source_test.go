@@ -23,8 +23,7 @@ func TestFetchRedirects(t *testing.T) {
 	}))
 	defer plain.Close()
 	var loopHits atomic.Int64
-	var srv *httptest.Server
-	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/page.md":
 			_, _ = w.Write([]byte(body))
