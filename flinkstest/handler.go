@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -65,7 +64,9 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithLogger logs one record per request to l. Records never contain a
-// secret key or a token.
+// secret key or a token: the path is logged with every segment the spec
+// does not spell out (the customer id, or a key sent in its place)
+// masked.
 func WithLogger(l *slog.Logger) Option {
 	return func(h *Handler) { h.logger = l }
 }
@@ -89,6 +90,7 @@ type Handler struct {
 	logger      *slog.Logger
 
 	validator *specvalidate.Validator
+	literal   map[string]bool // path segments the spec spells out
 	routes    http.Handler
 
 	mu     sync.Mutex
@@ -119,9 +121,10 @@ func NewHandler(opts ...Option) *Handler {
 		// error, like a non-positive interval for time.NewTicker.
 		panic(fmt.Sprintf("flinkstest: WithMaxIssued(%d): want at least 1", h.issued.max))
 	}
+	h.literal = h.literalSegments()
 	h.routes = api.HandlerWithOptions(api.NewStrictHandler(strictFlinks{h}, nil), api.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, "INVALID_REQUEST", err.Error())
+			writeError(w, http.StatusBadRequest, "INVALID_REQUEST", h.scrub(err.Error(), r))
 		},
 	})
 	return h
@@ -142,7 +145,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.logger != nil {
 		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("method", r.Method), slog.String("path", h.maskPath(r.URL.Path)),
 			slog.Int("status", rec.status), slog.Float64("took_ms", float64(h.now().Sub(start))/float64(time.Millisecond)))
 	}
 }
@@ -157,7 +160,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, routers.ErrPathNotFound):
 			status, code = http.StatusNotFound, "NOT_FOUND"
 		}
-		writeError(w, status, code, redact(err.Error(), r.Header.Values("flinks-auth-key")...))
+		writeError(w, status, code, h.scrub(err.Error(), r))
 		return
 	}
 	if !sleep(r.Context(), h.latency) {
@@ -194,16 +197,6 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 	_ = json.NewEncoder(w).Encode(api.GenerateAuthorizeToken401JSONResponseBody{
 		HttpStatusCode: &status, FlinksCode: &code, Message: &message,
 	})
-}
-
-// redact hides secrets in a message that may quote the request.
-func redact(msg string, secrets ...string) string {
-	for _, s := range secrets {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, "[REDACTED]")
-		}
-	}
-	return msg
 }
 
 // newGUID returns a random (version 4) GUID.

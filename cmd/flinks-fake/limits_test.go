@@ -18,9 +18,14 @@ import (
 )
 
 // bound is how long a test waits for the server to act on a timeout of a
-// few hundred milliseconds: generous for a busy machine, and far below the
-// "forever" the test guards against.
+// second or so: generous for a busy machine, and far below the "forever"
+// the test guards against.
 const bound = 20 * time.Second
+
+// readTimeout is the -read-timeout of tests whose requests must arrive
+// whole in time: long enough for a small request over loopback on a
+// starved shared machine (CI's two cores, under -race).
+const readTimeout = time.Second
 
 // requestHead is a token request without its blank line; the path comes
 // from openapi.yaml so that the tests follow Flinks when it moves.
@@ -72,7 +77,7 @@ func TestTrickledRequestIsCut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base, _ := start(t, "-read-timeout", "200ms")
+			base, _ := start(t, "-read-timeout", readTimeout.String())
 			conn := dial(t, base)
 			if _, err := io.WriteString(conn, tt.send); err != nil {
 				t.Fatal(err)
@@ -95,7 +100,7 @@ func TestIdleConnectionClosed(t *testing.T) {
 }
 
 func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
-	base, _ := start(t, "-oversized-next", "1", "-oversized-bytes", "-1", "-read-timeout", "200ms", "-write-timeout", "300ms")
+	base, _ := start(t, "-oversized-next", "1", "-oversized-bytes", "-1", "-read-timeout", readTimeout.String(), "-write-timeout", "300ms")
 	_, resp := mintOn(t, base)
 	n, err := io.Copy(io.Discard, resp.Body)
 	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
@@ -104,9 +109,11 @@ func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
 }
 
 // The read deadline ends when the request has arrived: a deliberate
-// latency longer than -read-timeout is still answered.
+// latency longer than -read-timeout is still answered. The latency starts
+// after the server began reading the request, so the read deadline has
+// passed when the answer is written however slowly the machine runs.
 func TestLatencyBeyondReadTimeout(t *testing.T) {
-	base, _ := start(t, "-read-timeout", "100ms", "-latency", "400ms")
+	base, _ := start(t, "-read-timeout", readTimeout.String(), "-latency", (2 * readTimeout).String())
 	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(base), tokenclient.WithoutRetry())
 	if err != nil {
 		t.Fatal(err)

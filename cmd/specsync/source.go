@@ -41,6 +41,9 @@ func fetch(ctx context.Context, raw string, hc *http.Client) ([]byte, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
+	safe := *hc
+	safe.CheckRedirect = httpsRedirectsOnly
+	hc = &safe
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -54,6 +57,22 @@ func fetch(ctx context.Context, raw string, hc *http.Client) ([]byte, error) {
 		return nil, fmt.Errorf("fetch SRC: %s answered %s", u.Redacted(), resp.Status)
 	}
 	return readLimited(resp.Body, u.Redacted())
+}
+
+// maxRedirects bounds the redirects fetch follows; docs sites move a page
+// once or twice, not more.
+const maxRedirects = 5
+
+// httpsRedirectsOnly refuses a redirect to anything but https, where anyone
+// on the path could replace the spec, and more than maxRedirects of them.
+func httpsRedirectsOnly(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "https" {
+		return fmt.Errorf("%s redirects to %s, which is not https; give SRC an https page that does not redirect to http", via[len(via)-1].URL.Redacted(), req.URL.Redacted())
+	}
+	if len(via) > maxRedirects {
+		return fmt.Errorf("more than %d redirects from %s; give SRC the page's final URL", maxRedirects, via[0].URL.Redacted())
+	}
+	return nil
 }
 
 func readLimited(r io.Reader, name string) ([]byte, error) {

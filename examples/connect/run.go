@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	pool, err := tokenclient.NewPool(client)
+	pool, err := tokenclient.NewPool(client, tokenclient.WithMaxInFlight(maxMintsInFlight))
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
