@@ -1,10 +1,13 @@
 package tokenclient
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -344,9 +347,12 @@ func isShown(r rune) bool {
 
 // sanitize returns err with every error that errors.Unwrap, errors.Is and
 // errors.As can reach free of the key and one line, and network errors
-// naming the host instead of the URL. The result still matches what err
-// matched (context.DeadlineExceeded, ErrUnauthorized, …), and a net.Error
-// in err's chain stays a net.Error with the same Timeout.
+// naming the host instead of the URL. An error that had to be cleaned is
+// replaced, not wrapped, so that reflection cannot reach the original
+// either. The result still matches every error err's chain wraps
+// unchanged, and the sentinels (context.DeadlineExceeded, ErrUnauthorized,
+// …) err matched, and a net.Error in err's chain stays a net.Error with
+// the same Timeout.
 func (r *redactor) sanitize(err error) error {
 	if err == nil || r.clean(err) {
 		return err
@@ -364,7 +370,7 @@ func (r *redactor) sanitize(err error) error {
 		c.Err = r.sanitize(e.Err)
 		return &c
 	}
-	s := &scrubbedError{msg: r.text(err.Error()), orig: err}
+	s := &scrubbedError{msg: r.text(err.Error()), matches: sentinelMatches(err)}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
 		s.next = r.sanitize(u.Unwrap())
@@ -425,18 +431,49 @@ func origin(raw string) string {
 }
 
 // scrubbedError stands in for an error whose text had to be cleaned. It
-// keeps the original only to answer errors.Is, never to hand it out.
+// keeps nothing of the original but clean text, its cleaned chain and
+// which sentinels it matched, so that no reflection-based dumper (go-spew,
+// testify) can print the key from it.
 type scrubbedError struct {
-	msg  string
-	orig error
-	next error
+	msg     string
+	next    error
+	matches uint16 // bit i: the original matched sentinels[i]
 }
 
-func (e *scrubbedError) Error() string        { return e.msg }
-func (e *scrubbedError) Unwrap() error        { return e.next }
-func (e *scrubbedError) Is(target error) bool { return errors.Is(e.orig, target) }
+// sentinels are the errors a scrubbedError still matches as the original
+// did. Its chain answers errors.Is for what the original wrapped; this
+// covers an original that matched one by its own Is method.
+var sentinels = [...]error{
+	context.Canceled, context.DeadlineExceeded, os.ErrDeadlineExceeded, net.ErrClosed,
+	io.EOF, io.ErrUnexpectedEOF,
+	ErrUnauthorized, ErrInvalidConfig, ErrMalformedResponse, ErrResponseTooLarge, ErrPoolClosed,
+}
 
-// GoString keeps %#v from printing the original error's fields.
+// The matches of a scrubbedError must fit its uint16.
+const _ = uint16(1 << (len(sentinels) - 1))
+
+func sentinelMatches(err error) uint16 {
+	var m uint16
+	for i, target := range sentinels {
+		if errors.Is(err, target) {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.next }
+func (e *scrubbedError) Is(target error) bool {
+	for i, s := range sentinels {
+		if s == target {
+			return e.matches&(1<<i) != 0
+		}
+	}
+	return false
+}
+
+// GoString keeps %#v to the clean text.
 func (e *scrubbedError) GoString() string { return fmt.Sprintf("tokenclient.scrubbedError{%q}", e.msg) }
 
 // scrubbedNetError is a scrubbedError for a net.Error.
