@@ -29,6 +29,10 @@ func (p *Pool) refill(ctx context.Context) {
 	failures := 0
 	for {
 		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return // Close cancels ctx next; no need to wait for it
+		}
 		// One reading of the clock per round: with two, the oldest token
 		// could reach the max age between them, be kept by the first and
 		// get no timer from the second.
@@ -77,6 +81,15 @@ func (p *Pool) settle(ctx context.Context, tok Token, err error, start time.Time
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	defer p.passSlotLocked() // the refill itself loops on: no wake-up
+	if p.closed {
+		// Close dropped the ready tokens and is about to cancel ctx; a
+		// token that arrives in between follows them.
+		if err == nil {
+			p.stats.Minted++
+			p.stats.Discarded++
+		}
+		return 0
+	}
 	if err == nil {
 		p.stats.Minted++
 		if age := p.now().Sub(start); age >= p.maxAge {

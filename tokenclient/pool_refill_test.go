@@ -1,6 +1,9 @@
 package tokenclient
 
 import (
+	"io"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -59,5 +62,44 @@ func TestPoolRefillWaitsForTheMaxAgeWhileTheClockMoves(t *testing.T) {
 	ft.next(t) // full again, with a fresh token
 	if s := p.Stats(); s.Minted != 2 || s.Discarded != 1 || s.Ready != 1 {
 		t.Errorf("Stats: got %+v, want 2 minted, 1 discarded, 1 ready", s)
+	}
+}
+
+// A token the refill receives after Close began is discarded, not put
+// back into the closed pool.
+func TestPoolRefillAfterCloseDiscardsItsToken(t *testing.T) {
+	noLeaks(t)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	doer := doerFunc(func(r *http.Request) (*http.Response, error) {
+		close(arrived) // the pool's first and only request
+		<-release
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(okBody)), Request: r}, nil
+	})
+	c, err := New(testCustomerID, testSecretKey, WithDoer(doer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newTestPool(t, c, WithPoolSize(1))
+	<-arrived
+	// Close marks the pool closed, then cancels the refill: the request
+	// succeeds in between, and the refill settles it before the cancel.
+	cancel := p.cancel
+	p.cancel = func() {
+		close(release)
+		select {
+		case <-p.filled: // the token was kept
+		case <-p.done: // the refill saw the pool closed and returned
+		}
+		cancel()
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Len(); n != 0 {
+		t.Errorf("Len after Close: got %d, want 0", n)
+	}
+	if s := p.Stats(); s.Minted != 1 || s.Discarded != 1 || s.Ready != 0 {
+		t.Errorf("Stats after Close: got %+v, want 1 minted, 1 discarded, none ready", s)
 	}
 }
