@@ -12,11 +12,19 @@ import (
 // come after those two and may replace them. It fails, matching
 // ErrInvalidConfig, for a bad secret key or server URL; nothing is sent.
 func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.ClientWithResponses, error) {
+	c, err := newAPIClient(server, secretKey, opts)
+	if err != nil {
+		return nil, scrubConfigError(err, secretKey)
+	}
+	return c, nil
+}
+
+func newAPIClient(server, secretKey string, opts []api.ClientOption) (*api.ClientWithResponses, error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
 	}
 	if _, err := validateBaseURL(server); err != nil {
-		return nil, err
+		return nil, invalidConfig("%s (NewAPIClient takes the server URL first, then the secret key)", trimPrefix(err))
 	}
 	all := append([]api.ClientOption{
 		api.WithHTTPClient(NewHTTPClient()),
@@ -24,7 +32,7 @@ func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.Clie
 	}, opts...)
 	c, err := api.NewClientWithResponses(server, all...)
 	if err != nil {
-		return nil, invalidConfig("cannot build the generated client: %v", err)
+		return nil, invalidConfig("cannot build the generated client: an option failed (%s)", withoutValues(err))
 	}
 	return c, nil
 }

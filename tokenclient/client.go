@@ -50,6 +50,14 @@ type Client struct {
 // secretKey. It checks all input before anything is sent; every error it
 // returns matches ErrInvalidConfig and none contains the secret key.
 func New(customerID, secretKey string, opts ...Option) (*Client, error) {
+	c, err := newClient(customerID, secretKey, opts)
+	if err != nil {
+		return nil, scrubConfigError(err, secretKey)
+	}
+	return c, nil
+}
+
+func newClient(customerID, secretKey string, opts []Option) (*Client, error) {
 	o := options{
 		instance:    defaultInstance,
 		retry:       DefaultRetryPolicy(),
@@ -90,7 +98,7 @@ func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	}
 	req, err := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil)
 	if err != nil {
-		return nil, invalidConfig("cannot build a request for base URL %q: %v", server, err)
+		return nil, invalidConfig("cannot build a request for the base URL and customer id (%s)", withoutValues(err))
 	}
 	if err := SecretKeyEditor(secretKey)(context.Background(), req); err != nil {
 		return nil, err

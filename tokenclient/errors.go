@@ -118,3 +118,18 @@ func invalidConfig(format string, args ...any) error {
 
 func (e *configError) Error() string        { return "tokenclient: " + e.msg }
 func (e *configError) Is(target error) bool { return target == ErrInvalidConfig }
+
+// scrubConfigError hides secretKey in err, a config error from New or
+// NewAPIClient, should some message repeat it after all (a user agent or
+// option that contains it): the validators describe values rather than
+// repeat them, and this catches what they cannot foresee.
+func scrubConfigError(err error, secretKey string) error {
+	if secretKey == "" {
+		return err
+	}
+	r := newRedactor(secretKey)
+	if msg := err.Error(); r.leaks(msg) {
+		return &configError{msg: strings.TrimPrefix(r.text(msg), "tokenclient: ")}
+	}
+	return err
+}

@@ -3,6 +3,8 @@ package tokenclient
 import (
 	"context"
 	"errors"
+	"hash/fnv"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -14,7 +16,8 @@ import (
 
 // FuzzResponse serves arbitrary statuses, headers, bodies and raw
 // response heads, where "{key}" stands for a form of the secret key (as
-// is, other case, URL- or JSON-escaped), and checks that the client never
+// is, other case, URL- or JSON-escaped, or, for half the picks, a mix of
+// those byte by byte that mixedEcho draws from the input), and checks that the client never
 // panics, never returns an empty token without an error, and that no
 // error errors.Unwrap or errors.As can reach shows the key, names a URL
 // path, or spans more than one line.
@@ -44,7 +47,7 @@ func FuzzResponse(f *testing.F) {
 		respond(w)
 	}))
 	defer srv.Close()
-	keys := []string{testSecretKey, oddKey}
+	keys := []string{testSecretKey, oddKey, trickyKey}
 	var clients []*Client
 	var forms [][]string
 	for _, key := range keys {
@@ -69,7 +72,15 @@ func FuzzResponse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, contentType, retryAfter, location string, body []byte, rawHead string, pick uint8) {
 		status = 200 + (status%400+400)%400 // 200…599; 1xx would never end
 		which := int(pick) % len(keys)
-		form := forms[which][int(pick/2)%len(forms[which])]
+		form := forms[which][int(pick/8)%len(forms[which])]
+		if pick&4 != 0 {
+			// A fresh mix for every input, yet the same for the same input.
+			h := fnv.New64a()
+			for _, part := range []string{contentType, retryAfter, location, string(body), rawHead} {
+				_, _ = h.Write([]byte(part))
+			}
+			form = mixedEcho(rand.New(rand.NewPCG(uint64(pick), h.Sum64())), keys[which])
+		}
 		echo := func(s string) string { return strings.ReplaceAll(s, "{key}", form) }
 		contentType, location, rawHead = echo(contentType), echo(location), echo(rawHead)
 		body = []byte(echo(string(body)))

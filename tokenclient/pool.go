@@ -149,7 +149,7 @@ func (p *Pool) Get(ctx context.Context) (Token, error) {
 		p.mu.Unlock()
 		return Token{}, ErrPoolClosed
 	}
-	dropped := p.dropExpiredLocked()
+	dropped := p.dropExpiredLocked(p.now())
 	if len(p.ready) > 0 {
 		tok := p.popLocked()
 		p.mu.Unlock()
@@ -299,10 +299,9 @@ func (p *Pool) removeWaiterLocked(w *waiter) bool {
 	return true
 }
 
-// dropExpiredLocked discards ready tokens at or past the max age and
-// reports whether it discarded any. p.mu must be held.
-func (p *Pool) dropExpiredLocked() bool {
-	now := p.now()
+// dropExpiredLocked discards ready tokens at or past the max age at now
+// and reports whether it discarded any. p.mu must be held.
+func (p *Pool) dropExpiredLocked(now time.Time) bool {
 	n := 0
 	for n < len(p.ready) && now.Sub(p.ready[n].mintedAt) >= p.maxAge {
 		p.ready[n] = pooledToken{}

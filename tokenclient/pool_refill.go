@@ -29,7 +29,15 @@ func (p *Pool) refill(ctx context.Context) {
 	failures := 0
 	for {
 		p.mu.Lock()
-		if p.dropExpiredLocked() {
+		if p.closed {
+			p.mu.Unlock()
+			return // Close cancels ctx next; no need to wait for it
+		}
+		// One reading of the clock per round: with two, the oldest token
+		// could reach the max age between them, be kept by the first and
+		// get no timer from the second.
+		now := p.now()
+		if p.dropExpiredLocked(now) {
 			p.client.log(ctx, slog.LevelDebug, "tokenclient: pool discarded tokens past the max age")
 		}
 		missing := p.size - len(p.ready)
@@ -38,11 +46,13 @@ func (p *Pool) refill(ctx context.Context) {
 		if canMint {
 			p.inFlight++
 		} else if missing == 0 {
-			untilExpiry = p.ready[0].mintedAt.Add(p.maxAge).Sub(p.now())
+			untilExpiry = p.ready[0].mintedAt.Add(p.maxAge).Sub(now)
 		}
-		start := p.now()
 		p.mu.Unlock()
 
+		if missing == 0 && untilExpiry <= 0 {
+			continue // the oldest token is due: drop it now
+		}
 		if !canMint {
 			if missing == 0 {
 				signal(p.filled) // full, and about to wait
@@ -59,7 +69,7 @@ func (p *Pool) refill(ctx context.Context) {
 			p.mu.Unlock()
 			return
 		}
-		if wait := p.settle(ctx, tok, err, start, &failures); wait > 0 && !p.backOff(ctx, wait) {
+		if wait := p.settle(ctx, tok, err, now, &failures); wait > 0 && !p.backOff(ctx, wait) {
 			return
 		}
 	}
@@ -71,6 +81,15 @@ func (p *Pool) settle(ctx context.Context, tok Token, err error, start time.Time
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	defer p.passSlotLocked() // the refill itself loops on: no wake-up
+	if p.closed {
+		// Close dropped the ready tokens and is about to cancel ctx; a
+		// token that arrives in between follows them.
+		if err == nil {
+			p.stats.Minted++
+			p.stats.Discarded++
+		}
+		return 0
+	}
 	if err == nil {
 		p.stats.Minted++
 		if age := p.now().Sub(start); age >= p.maxAge {

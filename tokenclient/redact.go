@@ -1,13 +1,18 @@
 package tokenclient
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -15,52 +20,73 @@ const redacted = "[REDACTED]"
 
 // redactor hides a secret key in text and errors. A misbehaving server or
 // proxy can echo request headers into a body, a header or a malformed
-// response head, in any letter case and URL- or JSON-escaped, so every
-// error leaves the Client through sanitize.
+// response head, in any letter case and URL- or JSON-escaped, byte by
+// byte in any mix, so every error leaves the Client through sanitize.
 type redactor struct {
-	forms []string // the key as it may be echoed, longest first
+	units []keyUnit // one per rune of the key
+	// first marks the bytes a match can start with, so that scanning
+	// text skips every other byte at once.
+	first [256]bool
+}
+
+// keyUnit is one rune of the key, matched in any of its forms.
+type keyUnit struct {
+	// runes are the rune and every rune it case-folds to; nil for a byte
+	// of the key that is not UTF-8, which is raw.
+	runes []rune
+	raw   byte
 }
 
 func newRedactor(secretKey string) *redactor {
-	var forms []string
-	add := func(s string) {
-		for _, f := range forms {
-			if strings.EqualFold(f, s) {
-				return
+	r := &redactor{units: make([]keyUnit, 0, utf8.RuneCountInString(secretKey))}
+	folds := make([]rune, 0, len(secretKey)*2) // shared by the units' runes
+	for i := 0; i < len(secretKey); {
+		c, size := utf8.DecodeRuneInString(secretKey[i:])
+		u := keyUnit{raw: secretKey[i]}
+		if c != utf8.RuneError || size > 1 {
+			from := len(folds)
+			for f := c; ; {
+				folds = append(folds, f)
+				if f = unicode.SimpleFold(f); f == c {
+					break
+				}
 			}
+			u.runes = folds[from:len(folds):len(folds)]
 		}
-		forms = append(forms, s)
+		r.units = append(r.units, u)
+		i += size
 	}
-	add(secretKey)
-	add(url.QueryEscape(secretKey))
-	add(url.PathEscape(secretKey))
-	var every strings.Builder
-	for i := 0; i < len(secretKey); i++ {
-		fmt.Fprintf(&every, "%%%02X", secretKey[i])
+	if len(r.units) > 0 {
+		r.units[0].forms(func(enc []byte) {
+			r.first[enc[0]] = true
+			if enc[0] == ' ' {
+				r.first['+'] = true
+			}
+		})
+		r.first['%'], r.first['\\'] = true, true
 	}
-	add(every.String())
-	if b, err := json.Marshal(secretKey); err == nil {
-		add(string(b[1 : len(b)-1]))
-		add(strings.ReplaceAll(string(b[1:len(b)-1]), "/", `\/`))
+	return r
+}
+
+// forms calls fn with the UTF-8 bytes of each of u's runes, or u's raw byte.
+func (u *keyUnit) forms(fn func(enc []byte)) {
+	var buf [utf8.UTFMax]byte
+	if u.runes == nil {
+		buf[0] = u.raw
+		fn(buf[:1])
 	}
-	var plain strings.Builder
-	enc := json.NewEncoder(&plain)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(secretKey) == nil {
-		s := strings.TrimSuffix(plain.String(), "\n")
-		add(s[1 : len(s)-1])
+	for _, c := range u.runes {
+		fn(buf[:utf8.EncodeRune(buf[:], c)])
 	}
-	return &redactor{forms: forms}
 }
 
 // text returns s as one line with every form of the key replaced. It
-// cleans before it scrubs, so that a control character inside the key
-// cannot hide it, and callers truncate only afterwards.
+// scrubs both before and after it cleans: before, so that a raw byte that
+// is not UTF-8 among escaped ones cannot break up the key by being
+// dropped, and after, so that a control character inside the key cannot
+// hide it. Callers truncate only afterwards.
 func (r *redactor) text(s string) string {
-	s = oneLine(s)
-	for _, f := range r.forms {
-		s = replaceFold(s, f, redacted)
-	}
+	s = r.scrub(oneLine(r.scrub(s)))
 	if r.leaks(s) {
 		// Only a key that contains "[REDACTED]" itself gets here.
 		return redacted
@@ -68,78 +94,223 @@ func (r *redactor) text(s string) string {
 	return s
 }
 
-// leaks reports whether s contains any form of the key.
-func (r *redactor) leaks(s string) bool {
-	for _, f := range r.forms {
-		if indexFold(s, f) >= 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// indexFold is strings.Index ignoring Unicode case.
-func indexFold(s, substr string) int {
-	if substr == "" {
-		return -1
-	}
-	first, _ := utf8.DecodeRuneInString(substr)
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if equalFoldRune(r, first) {
-			if n := prefixFold(s[i:], substr); n > 0 {
-				return i
-			}
-		}
-		i += size
-	}
-	return -1
-}
-
-// prefixFold returns how many bytes of s match substr ignoring case, or 0.
-func prefixFold(s, substr string) int {
-	i := 0
-	for _, want := range substr {
-		if i >= len(s) {
-			return 0
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !equalFoldRune(r, want) {
-			return 0
-		}
-		i += size
-	}
-	return i
-}
-
-func equalFoldRune(a, b rune) bool {
-	if a == b {
-		return true
-	}
-	for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
-		if f == b {
-			return true
-		}
-	}
-	return false
-}
-
-// replaceFold replaces every match of old in s, ignoring case, with repl.
-func replaceFold(s, old, repl string) string {
-	i := indexFold(s, old)
-	if i < 0 {
-		return s
-	}
+// scrub replaces every match of the key in s, also inside Go-quoted
+// strings, which net/http uses to show a malformed response line: there
+// the key's escapes are escaped once more.
+func (r *redactor) scrub(s string) string {
 	var b strings.Builder
-	for i >= 0 {
-		n := prefixFold(s[i:], old)
-		b.WriteString(s[:i])
-		b.WriteString(repl)
-		s = s[i+n:]
-		i = indexFold(s, old)
+	last := 0
+	forQuoted(s, func(start, end int, inner string) bool {
+		if clean := r.scrubPlain(inner); clean != inner {
+			b.WriteString(s[last:start])
+			b.WriteString(strconv.Quote(clean))
+			last = end
+		}
+		return true
+	})
+	if last > 0 {
+		b.WriteString(s[last:])
+		s = b.String()
+	}
+	return r.scrubPlain(s)
+}
+
+// scrubPlain replaces every match of the key in s.
+func (r *redactor) scrubPlain(s string) string {
+	var b strings.Builder
+	var m matcher
+	for {
+		start, end := r.index(s, &m)
+		if start < 0 {
+			break
+		}
+		b.WriteString(s[:start])
+		b.WriteString(redacted)
+		s = s[end:]
+	}
+	if b.Len() == 0 {
+		return s
 	}
 	b.WriteString(s)
 	return b.String()
+}
+
+// forQuoted calls fn with the place and content of every Go-quoted string
+// in s, until fn returns false.
+func forQuoted(s string, fn func(start, end int, inner string) bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '"' {
+			continue
+		}
+		lit, err := strconv.QuotedPrefix(s[i:])
+		if err != nil {
+			continue
+		}
+		if inner, err := strconv.Unquote(lit); err == nil && !fn(i, i+len(lit), inner) {
+			return
+		}
+		i += len(lit) - 1
+	}
+}
+
+// leaks reports whether s contains the key in any form.
+func (r *redactor) leaks(s string) bool {
+	var m matcher
+	if start, _ := r.index(s, &m); start >= 0 {
+		return true
+	}
+	found := false
+	forQuoted(s, func(_, _ int, inner string) bool {
+		start, _ := r.index(inner, &m)
+		found = start >= 0
+		return !found
+	})
+	return found
+}
+
+// matcher holds the scratch space of one scan.
+type matcher struct{ at, next []int }
+
+// index returns the start and end of the leftmost, then longest, match of
+// the key in s, or -1, -1.
+func (r *redactor) index(s string, m *matcher) (int, int) {
+	if len(r.units) == 0 {
+		return -1, -1
+	}
+	for i := 0; i < len(s); i++ {
+		if !r.first[s[i]] {
+			continue
+		}
+		if end := r.matchAt(s, i, m); end >= 0 {
+			return i, end
+		}
+	}
+	return -1, -1
+}
+
+// matchAt returns the end of the longest match of the key starting at
+// s[i], or -1. Forms of different lengths can match a unit at the same
+// place (a key's '%' is "%" or "%25"), so it follows every end at once.
+func (r *redactor) matchAt(s string, i int, m *matcher) int {
+	m.at = append(m.at[:0], i)
+	for k := range r.units {
+		m.next = m.next[:0]
+		for _, p := range m.at {
+			m.next = r.units[k].ends(s, p, m.next)
+		}
+		if len(m.next) == 0 {
+			return -1
+		}
+		m.at, m.next = m.next, m.at
+	}
+	return slices.Max(m.at)
+}
+
+// ends adds to dst every place where a form of u starting at s[p] ends:
+// each byte of a case variant as itself, %XX or JSON \u00XX (a Latin-1
+// reading of UTF-8) or a JSON short escape, '+' for a space; or the
+// rune as one JSON \uXXXX, or a surrogate pair.
+func (u *keyUnit) ends(s string, p int, dst []int) []int {
+	u.forms(func(enc []byte) { dst = bytesEnds(s, p, enc, dst) })
+	if c, n := jsonRuneAt(s, p); n > 0 && slices.Contains(u.runes, c) {
+		dst = addEnd(dst, p+n)
+	}
+	return dst
+}
+
+// bytesEnds adds to dst every place where enc, byte by byte in any form,
+// ends when it starts at s[p].
+func bytesEnds(s string, p int, enc []byte, dst []int) []int {
+	if len(enc) == 0 {
+		return addEnd(dst, p)
+	}
+	if p >= len(s) {
+		return dst
+	}
+	if s[p] == enc[0] {
+		dst = bytesEnds(s, p+1, enc[1:], dst)
+	}
+	if n := escapedByteAt(s, p, enc[0]); n > 0 {
+		dst = bytesEnds(s, p+n, enc[1:], dst)
+	}
+	return dst
+}
+
+func addEnd(dst []int, end int) []int {
+	if slices.Contains(dst, end) {
+		return dst
+	}
+	return append(dst, end)
+}
+
+// escapedByteAt returns the length of an escape of b at s[p], or 0.
+func escapedByteAt(s string, p int, b byte) int {
+	switch s[p] {
+	case '%':
+		if v, ok := hexValue(s, p+1, 2); ok && byte(v) == b {
+			return 3
+		}
+	case '+':
+		if b == ' ' {
+			return 1
+		}
+	case '\\':
+		if p+1 >= len(s) {
+			return 0
+		}
+		switch c := s[p+1]; c {
+		case 'u':
+			if v, ok := hexValue(s, p+2, 4); ok && v == rune(b) {
+				return 6
+			}
+		case '"', '\\', '/':
+			if c == b {
+				return 2
+			}
+		}
+	}
+	return 0
+}
+
+// jsonRuneAt decodes a JSON \uXXXX escape, or a surrogate pair of them,
+// at s[p], returning the rune and the escape's length, or 0.
+func jsonRuneAt(s string, p int) (rune, int) {
+	if !strings.HasPrefix(s[p:], `\u`) {
+		return 0, 0
+	}
+	c, ok := hexValue(s, p+2, 4)
+	if !ok {
+		return 0, 0
+	}
+	if utf16.IsSurrogate(c) && strings.HasPrefix(s[p+6:], `\u`) {
+		if low, ok := hexValue(s, p+8, 4); ok {
+			if pair := utf16.DecodeRune(c, low); pair != utf8.RuneError {
+				return pair, 12
+			}
+		}
+	}
+	return c, 6
+}
+
+// hexValue parses n hex digits, in either case, at s[i:].
+func hexValue(s string, i, n int) (rune, bool) {
+	if i+n > len(s) {
+		return 0, false
+	}
+	var v rune
+	for _, c := range []byte(s[i : i+n]) {
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			v = v<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 // oneLine makes s one line in the Unicode sense: line and paragraph
@@ -176,9 +347,12 @@ func isShown(r rune) bool {
 
 // sanitize returns err with every error that errors.Unwrap, errors.Is and
 // errors.As can reach free of the key and one line, and network errors
-// naming the host instead of the URL. The result still matches what err
-// matched (context.DeadlineExceeded, ErrUnauthorized, …), and a net.Error
-// in err's chain stays a net.Error with the same Timeout.
+// naming the host instead of the URL. An error that had to be cleaned is
+// replaced, not wrapped, so that reflection cannot reach the original
+// either. The result still matches every error err's chain wraps
+// unchanged, and the sentinels (context.DeadlineExceeded, ErrUnauthorized,
+// …) err matched, and a net.Error in err's chain stays a net.Error with
+// the same Timeout.
 func (r *redactor) sanitize(err error) error {
 	if err == nil || r.clean(err) {
 		return err
@@ -196,7 +370,7 @@ func (r *redactor) sanitize(err error) error {
 		c.Err = r.sanitize(e.Err)
 		return &c
 	}
-	s := &scrubbedError{msg: r.text(err.Error()), orig: err}
+	s := &scrubbedError{msg: r.text(err.Error()), matches: sentinelMatches(err)}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
 		s.next = r.sanitize(u.Unwrap())
@@ -257,18 +431,49 @@ func origin(raw string) string {
 }
 
 // scrubbedError stands in for an error whose text had to be cleaned. It
-// keeps the original only to answer errors.Is, never to hand it out.
+// keeps nothing of the original but clean text, its cleaned chain and
+// which sentinels it matched, so that no reflection-based dumper (go-spew,
+// testify) can print the key from it.
 type scrubbedError struct {
-	msg  string
-	orig error
-	next error
+	msg     string
+	next    error
+	matches uint16 // bit i: the original matched sentinels[i]
 }
 
-func (e *scrubbedError) Error() string        { return e.msg }
-func (e *scrubbedError) Unwrap() error        { return e.next }
-func (e *scrubbedError) Is(target error) bool { return errors.Is(e.orig, target) }
+// sentinels are the errors a scrubbedError still matches as the original
+// did. Its chain answers errors.Is for what the original wrapped; this
+// covers an original that matched one by its own Is method.
+var sentinels = [...]error{
+	context.Canceled, context.DeadlineExceeded, os.ErrDeadlineExceeded, net.ErrClosed,
+	io.EOF, io.ErrUnexpectedEOF,
+	ErrUnauthorized, ErrInvalidConfig, ErrMalformedResponse, ErrResponseTooLarge, ErrPoolClosed,
+}
 
-// GoString keeps %#v from printing the original error's fields.
+// The matches of a scrubbedError must fit its uint16.
+const _ = uint16(1 << (len(sentinels) - 1))
+
+func sentinelMatches(err error) uint16 {
+	var m uint16
+	for i, target := range sentinels {
+		if errors.Is(err, target) {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.next }
+func (e *scrubbedError) Is(target error) bool {
+	for i, s := range sentinels {
+		if s == target {
+			return e.matches&(1<<i) != 0
+		}
+	}
+	return false
+}
+
+// GoString keeps %#v to the clean text.
 func (e *scrubbedError) GoString() string { return fmt.Sprintf("tokenclient.scrubbedError{%q}", e.msg) }
 
 // scrubbedNetError is a scrubbedError for a net.Error.

@@ -144,7 +144,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		opts       []Option
 		wantInErr  string
 	}{
-		{"customer id not a GUID", "acme", testSecretKey, nil, `customer id "acme" is not a GUID`},
+		{"customer id not a GUID", "acme", testSecretKey, nil, "customer id is not a GUID: it is 4 bytes long"},
 		{"customer id with path", testCustomerID + "/../x", testSecretKey, nil, "is not a GUID"},
 		{"customer id empty", "", testSecretKey, nil, "is not a GUID"},
 		{"customer id not hex", "zzzzzzzz-0391-4c82-857d-70d95f087ecb", testSecretKey, nil, "is not a GUID"},
@@ -166,7 +166,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"instance with brace", testCustomerID, testSecretKey, []Option{WithInstance("a{b")}, "not a single DNS label"},
 		{"instance with slash", testCustomerID, testSecretKey, []Option{WithInstance("a/b")}, "not a single DNS label"},
 		{"base URL plain http", testCustomerID, testSecretKey, []Option{WithBaseURL("http://flinks.example")}, "uses http for a non-loopback host"},
-		{"base URL ftp", testCustomerID, testSecretKey, []Option{WithBaseURL("ftp://127.0.0.1")}, `scheme "ftp"`},
+		{"base URL ftp", testCustomerID, testSecretKey, []Option{WithBaseURL("ftp://127.0.0.1")}, "scheme other than https"},
 		{"base URL no host", testCustomerID, testSecretKey, []Option{WithBaseURL("https://")}, "has no host"},
 		{"base URL relative", testCustomerID, testSecretKey, []Option{WithBaseURL("/v3")}, "has no host"},
 		{"base URL user info", testCustomerID, testSecretKey, []Option{WithBaseURL("https://u:p@flinks.example")}, "user info"},

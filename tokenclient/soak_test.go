@@ -25,7 +25,8 @@ import (
 var soakFor = flag.Duration("soak", 0, "run TestSoak for this long (make soak SOAK=2m)")
 
 // Soak limits. The heap allowance covers what the fake keeps per issued
-// token (it records every one, for Redeem); anything beyond it is a leak.
+// token (it records the newest flinkstest.DefaultMaxIssued, for Redeem);
+// anything beyond it is a leak.
 const (
 	soakWorkers       = 64
 	soakCallTimeout   = 5 * time.Second // bounds each call; context errors are the run ending or this
@@ -124,6 +125,11 @@ func soakWorker(ctx context.Context, t *testing.T, srv *flinkstest.Server, src t
 			continue
 		}
 		if err := srv.Redeem(tok.Value); err != nil {
+			if errors.Is(err, flinkstest.ErrUnknownToken) && len(srv.Issued()) >= flinkstest.DefaultMaxIssued {
+				// A pooled token can outlive the fake's bounded record of it.
+				results.add(name, "token, older than the fake's records")
+				continue
+			}
 			t.Errorf("%s gave token %s, which Flinks refuses: %v", name, tok.Value, err)
 			results.add(name, "REFUSED TOKEN")
 			continue

@@ -2,37 +2,56 @@ package tokenclient
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
 )
 
 // validateCustomerID checks the 8-4-4-4-12 hex GUID form Flinks issues.
+// Its messages describe the value instead of repeating it: the customer
+// id and the secret key are easily passed in swapped order.
 func validateCustomerID(id string) error {
-	if !isGUID(id) {
-		return invalidConfig("customer id %q is not a GUID (want the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you)", id)
+	const want = "(the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you; New takes the customer id first, then the secret key)"
+	if len(id) != 36 {
+		return invalidConfig("customer id is not a GUID: it is %d bytes long, want 36 %s", len(id), want)
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return invalidConfig("customer id is not a GUID: byte %d of 36 is %s, want a hyphen %s", i+1, byteKind(c), want)
+			}
+		default:
+			if !isHex(c) {
+				return invalidConfig("customer id is not a GUID: byte %d of 36 is %s, want a hex digit %s", i+1, byteKind(c), want)
+			}
+		}
 	}
 	return nil
 }
 
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
+// byteKind names the class of c, never c itself, for messages about a
+// value that may be the secret key.
+func byteKind(c byte) string {
+	switch {
+	case c >= 0x80:
+		return "a non-ASCII byte"
+	case c < 0x20 || c == 0x7f:
+		return "a control character"
+	case c == ' ':
+		return "a space"
+	case c == '-':
+		return "a hyphen"
+	case '0' <= c && c <= '9':
+		return "a digit"
+	case isHex(c):
+		return "a letter"
+	case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		return "a letter other than a-f"
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !isHex(c) {
-				return false
-			}
-		}
-	}
-	return true
+	return "punctuation or a symbol"
 }
 
 func isHex(c byte) bool {
@@ -47,7 +66,7 @@ func validateSecretKey(key string) error {
 	}
 	for i := 0; i < len(key); i++ {
 		if c := key[i]; c < 0x20 || c == 0x7f {
-			return invalidConfig("secret key contains a control character at byte %d; check how it was read (a trailing newline from a file?)", i)
+			return invalidConfig("secret key contains a control character at byte %d of %d; check how it was read (a trailing newline from a file?)", i+1, len(key))
 		}
 	}
 	if strings.TrimSpace(key) != key {
@@ -58,57 +77,77 @@ func validateSecretKey(key string) error {
 
 // validateInstance accepts one DNS label, so that the instance can only
 // choose a host under private.fin.ag and never redirect the secret key.
+// Its messages describe the value instead of repeating it.
 func validateInstance(name string) error {
-	if !isDNSLabel(name) {
-		return invalidConfig("instance %q is not a single DNS label (letters, digits and inner hyphens, at most 63); use a name such as toolbox, sandbox or your production instance", name)
+	if problem := dnsLabelProblem(name); problem != "" {
+		return invalidConfig("instance is not a single DNS label: %s (want letters, digits and inner hyphens, at most 63 bytes); use a name such as toolbox, sandbox or your production instance", problem)
 	}
 	return nil
 }
 
-func isDNSLabel(s string) bool {
-	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
-		return false
+// dnsLabelProblem says why s is not a DNS label, or returns "".
+func dnsLabelProblem(s string) string {
+	switch {
+	case len(s) == 0:
+		return "it is empty"
+	case len(s) > 63:
+		return fmt.Sprintf("it is %d bytes long", len(s))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
-			return false
+			return fmt.Sprintf("byte %d of %d is %s", i+1, len(s), byteKind(c))
 		}
 	}
-	return true
+	if s[0] == '-' || s[len(s)-1] == '-' {
+		return "it starts or ends with a hyphen"
+	}
+	return ""
 }
 
 // validateBaseURL accepts https URLs, and plain http only for loopback
-// hosts (local fakes), so the secret key is never sent in clear text.
+// hosts (local fakes), so the secret key is never sent in clear text. Its
+// messages never repeat the URL or a part of it: a base URL argument may
+// hold the secret key, passed in the wrong place.
 func validateBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Error repeats the raw URL, password included; give only the cause.
-		var urlErr *url.Error
-		if errors.As(err, &urlErr) {
-			err = urlErr.Err
-		}
-		return nil, invalidConfig("base URL does not parse: %v; want https://host[:port][/path]", err)
+		return nil, invalidConfig("base URL does not parse (%s); want https://host[:port][/path]", withoutValues(err))
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return nil, invalidConfig("base URL %q has no host; want https://host[:port][/path]", u.Redacted())
+		return nil, invalidConfig("base URL (%d bytes) has no host; want https://host[:port][/path]", len(raw))
 	}
 	if u.User != nil {
 		return nil, invalidConfig("base URL must not contain user info; remove the user:password@ part")
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return nil, invalidConfig("base URL %q must not have a query or fragment", u.Redacted())
+		return nil, invalidConfig("base URL must not have a query or fragment; remove the part from the ? or #")
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, invalidConfig("base URL %q uses http for a non-loopback host; use https (plain http is allowed only for localhost fakes)", u.Redacted())
+			return nil, invalidConfig("base URL uses http for a non-loopback host; use https (plain http is allowed only for localhost fakes)")
 		}
 	default:
-		return nil, invalidConfig("base URL %q has scheme %q; want https", u.Redacted(), u.Scheme)
+		return nil, invalidConfig("base URL has a scheme other than https or http; want https://host[:port][/path]")
 	}
 	return u, nil
+}
+
+// withoutValues returns the text of a net/url error without the values it
+// quotes: *url.Error repeats the whole URL, and its causes quote the part
+// they object to (`invalid port ":x" after host`), which may be a secret.
+func withoutValues(err error) string {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '"'); i >= 0 {
+		msg = strings.TrimSpace(msg[:i])
+	}
+	return oneLine(msg)
 }
 
 func isLoopback(host string) bool {
