@@ -23,8 +23,8 @@ func TestPoolFormatHidesTokens(t *testing.T) {
 		if strings.Contains(got, "token-") || strings.Contains(got, fmt.Sprintf(format, "token-")) {
 			t.Errorf("%s: got %s, which shows a ready token", format, got)
 		}
-		if !strings.Contains(got, "tokenclient.Pool{") {
-			t.Errorf("%s: got %s, want the pool's summary", format, got)
+		if !strings.Contains(got, "tokenclient.Pool{") || !strings.Contains(got, "healthy: true") {
+			t.Errorf("%s: got %s, want the summary of a healthy pool", format, got)
 		}
 	}
 	if got := fmt.Sprintf("%+v", struct{ P *Pool }{p}); strings.Contains(got, "token-") {
