@@ -70,7 +70,7 @@ func TestSpans(t *testing.T) {
 			if err != nil {
 				t.Fatalf("New: %v (the swapped case relies on New accepting a GUID-shaped key as the customer id)", err)
 			}
-			_, err = client.GenerateAuthorizeToken(t.Context())
+			tok, err := client.GenerateAuthorizeToken(t.Context())
 			if tt.swapped == (err == nil) {
 				t.Fatalf("GenerateAuthorizeToken: got error %v, want one only for swapped arguments", err)
 			}
@@ -97,6 +97,9 @@ func TestSpans(t *testing.T) {
 				}
 				if got := attr(s, "url.full").AsString(); !strings.HasPrefix(got, fake.URL+"/v3/") || !strings.HasSuffix(got, "/BankingServices/GenerateAuthorizeToken") {
 					t.Errorf("span %d: url.full %q, want the GenerateAuthorizeToken URL on the fake", i+1, got)
+				}
+				if tok.Value != "" && strings.Contains(spanText(s), tok.Value) {
+					t.Errorf("span %d carries the token:\n%s", i+1, spanText(s))
 				}
 				for _, secret := range []string{flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey} {
 					if !strings.Contains(spanText(s), secret) {
