@@ -4,7 +4,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v '/api$$')
 
-.PHONY: help demo example example-test generate check-generated update-spec lint vet staticcheck test bench fuzz soak
+.PHONY: help demo example example-test example-otel-test generate check-generated update-spec lint vet staticcheck test bench fuzz soak
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
@@ -17,6 +17,7 @@ help:
 	@echo "make example          serve examples/connect on EXAMPLE_ADDR (default 127.0.0.1:8080): a page embedding"
 	@echo "                       Flinks Connect, offline on the fake"
 	@echo "make example-test     vet, staticcheck and test examples/connect, in headless Chromium (screenshot under ARTIFACTS)"
+	@echo "make example-otel-test vet, staticcheck and test examples/otel (OpenTelemetry tracing, docs/observability.md)"
 	@echo "make bench            client benchmarks (raw net/http vs generated vs tokenclient) and the Pool"
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
 	@echo "make soak             Pool and Client under random faults for SOAK (default 2m); not part of make test"
@@ -35,6 +36,12 @@ example-test:
 	cd examples/connect && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./...
 	mkdir -p $(ARTIFACTS)
 	cd examples/connect && $(GO) test -race -count=1 -artifacts -outputdir=$(ARTIFACTS) ./...
+
+# examples/otel is its own module too, so that the library's go.mod does
+# not grow by OpenTelemetry.
+example-otel-test:
+	cd examples/otel && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./...
+	cd examples/otel && $(GO) test -race -count=1 ./...
 
 generate:
 	$(GO) generate ./...

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/buildinfo"
 	"github.com/flinkskit/flinks-token-go/internal/cliflag"
 	"github.com/flinkskit/flinks-token-go/internal/keyfile"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
@@ -77,6 +78,7 @@ type config struct {
 	timeout        time.Duration
 	attempts       int
 	verbose        bool
+	version        bool
 	// explicit holds the flags given on the command line; under -fake
 	// only these override the fake's credentials, not the environment.
 	explicit map[string]bool
@@ -88,6 +90,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if cfg.version {
+		_, err := fmt.Fprintln(stdout, buildinfo.String("flinks-token"))
 		return err
 	}
 	if cfg.fake {
@@ -147,10 +153,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return cliflag.Wrap(err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	callCtx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
-	tok, err := client.GenerateAuthorizeToken(ctx)
+	tok, err := client.GenerateAuthorizeToken(callCtx)
 	if err != nil {
+		if ctx.Err() != nil {
+			// SIGINT or SIGTERM, perhaps during a wait between attempts:
+			// the error also wraps the last attempt's (an *APIError after
+			// a 503), but the user stopped it, so exitCode says 1.
+			return fmt.Errorf("interrupted: %w", err)
+		}
 		return err
 	}
 	return printToken(stdout, cfg, client, tok)
@@ -190,8 +202,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "give up after this `duration`, retries included")
 	fs.IntVar(&cfg.attempts, "attempts", 3, "attempts at most, for network errors and 408/429/5xx")
 	fs.BoolVar(&cfg.verbose, "v", false, "log attempts and retries to stderr (never the secret key or the token)")
+	fs.BoolVar(&cfg.version, "version", false, "print the version flinks-token was built from and exit")
 	if err := cliflag.Parse(fs, args, stderr); err != nil {
 		return cfg, err
+	}
+	if cfg.version {
+		return cfg, nil
 	}
 	fs.Visit(func(f *flag.Flag) { cfg.explicit[f.Name] = true })
 	switch {
@@ -200,6 +216,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, cliflag.Errorf("%d unexpected argument(s) after the flags; the secret key is never an argument, see -h", fs.NArg())
 	case len(cfg.params) > 0 && !cfg.connectURL:
 		return cfg, cliflag.Errorf("-connect-param needs -connect-url")
+	case hasAuthorizeToken(cfg.params):
+		// Found here, before a token is minted and wasted.
+		return cfg, cliflag.Errorf("-connect-param must not set authorizeToken: the URL carries the token flinks-token mints")
 	case cfg.explicit["connect-base-url"] && !cfg.connectURL:
 		return cfg, cliflag.Errorf("-connect-base-url needs -connect-url")
 	case cfg.timeout <= 0:
@@ -210,6 +229,18 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, cliflag.Errorf("-fake and -base-url exclude each other")
 	}
 	return cfg, nil
+}
+
+// hasAuthorizeToken reports whether params set authorizeToken, in any
+// letter case, so that no variant reaches the Connect URL beside the
+// minted token.
+func hasAuthorizeToken(params url.Values) bool {
+	for k := range params {
+		if strings.EqualFold(k, "authorizeToken") {
+			return true
+		}
+	}
+	return false
 }
 
 func envOr(getenv func(string) string, name, def string) string {
@@ -285,10 +316,12 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.Is(err, tokenclient.ErrUnauthorized):
 		return exitUnauthorized
+	case errors.Is(err, context.Canceled):
+		// Before the *APIError case: an interrupted wait between attempts
+		// wraps both context.Canceled and the last attempt's *APIError.
+		return exitOther
 	case errors.As(err, &apiErr):
 		return exitAPI
-	case errors.Is(err, context.Canceled):
-		return exitOther
 	default:
 		return exitNetwork
 	}

@@ -6,15 +6,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/buildinfo"
 )
 
 var guid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -199,7 +203,7 @@ func TestHelpDocumentsEverything(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"-fake", "-connect-url", "-connect-param", "-json", "-secret-key-file", "-instance", "-customer-id", "-base-url", "-connect-base-url",
+	for _, want := range []string{"-fake", "-connect-url", "-connect-param", "-json", "-secret-key-file", "-instance", "-customer-id", "-base-url", "-connect-base-url", "-version",
 		"FLINKS_INSTANCE", "FLINKS_CONNECT_BASE_URL", "FLINKS_CUSTOMER_ID", "FLINKS_SECRET_KEY", "FLINKS_BASE_URL", "Exit codes", "  3  unauthorized", "  5  network"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("-h output lacks %q", want)
@@ -237,4 +241,106 @@ func without(env map[string]string, name string) map[string]string {
 	out := with(env, name, "")
 	delete(out, name)
 	return out
+}
+
+func TestVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-version"}, func(string) string { return "" }, nil, &stdout, &stderr)
+	if got := exitCode(err); got != exitOK {
+		t.Fatalf("exit code: got %d (%v), want %d", got, err, exitOK)
+	}
+	if want := buildinfo.String("flinks-token") + "\n"; stdout.String() != want || stderr.Len() != 0 {
+		t.Errorf("got stdout %q, stderr %q; want stdout %q and nothing else", stdout.String(), stderr.String(), want)
+	}
+}
+
+// countingFake serves a flinkstest fake and counts the requests that
+// reach it.
+func countingFake(t *testing.T) (*flinkstest.Handler, *httptest.Server, *atomic.Int64) {
+	t.Helper()
+	fake := flinkstest.NewHandler()
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return fake, srv, &n
+}
+
+// A Connect parameter that would clash with the token is a usage error
+// found before any token is minted.
+func TestConnectParamAuthorizeTokenMintsNothing(t *testing.T) {
+	_, srv, requests := countingFake(t)
+	env := map[string]string{
+		"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
+		"FLINKS_BASE_URL":    srv.URL,
+	}
+	for _, param := range []string{"authorizeToken=x", "AuthorizeToken=x", "authorizeToken="} {
+		t.Run(param, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), []string{"-connect-url", "-connect-param", param}, func(n string) string { return env[n] }, nil, &stdout, &stderr)
+			if got := exitCode(err); got != exitUsage || !strings.Contains(fmt.Sprint(err), "authorizeToken") {
+				t.Errorf("got %v (exit %d), want a usage error (exit %d) naming authorizeToken", err, got, exitUsage)
+			}
+			if stdout.Len() != 0 || stderr.Len() != 0 {
+				t.Errorf("got stdout %q, stderr %q; want nothing", stdout.String(), stderr.String())
+			}
+		})
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("the fake saw %d requests, want none: the usage error must come before minting", n)
+	}
+}
+
+// SIGINT (a cancelled ctx) while flinks-token waits to retry after a 503
+// exits 1, interrupted, though the error also wraps the 503's *APIError.
+func TestInterruptedRetryWaitExitsOther(t *testing.T) {
+	fake, srv, requests := countingFake(t)
+	// Retry-After well inside -timeout, so the client waits rather than
+	// giving up at once; the test cancels long before it ends.
+	if err := fake.FailNext(1, flinkstest.Fault{Status: 503, RetryAfter: "20"}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
+		"FLINKS_BASE_URL":    srv.URL,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// -v logs "retrying" just before the wait starts: cancel then.
+	stderr := &signalWriter{want: "retrying", seen: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-v", "-timeout", "1h"}, func(n string) string { return env[n] }, nil, io.Discard, stderr)
+	}()
+	select {
+	case <-stderr.seen:
+		cancel()
+	case err := <-done:
+		t.Fatalf("run returned %v before waiting to retry", err)
+	}
+	err := <-done
+	if got := exitCode(err); got != exitOther || !strings.HasPrefix(fmt.Sprint(err), "interrupted: ") || !strings.Contains(err.Error(), "503") {
+		t.Errorf("got %v (exit %d), want exit %d, an error starting \"interrupted: \" and naming the 503", err, got, exitOther)
+	}
+	if n := requests.Load(); n != 1 {
+		t.Errorf("the fake saw %d requests, want 1 (no retry after the interruption)", n)
+	}
+}
+
+// signalWriter closes seen once a write contains want.
+type signalWriter struct {
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
 }

@@ -3,6 +3,10 @@
 //
 //	go run . -fake -addr 127.0.0.1:8080   # offline, on flinkstest
 //	FLINKS_CUSTOMER_ID=… FLINKS_SECRET_KEY=… go run . -instance sandbox
+//
+// It answers only requests for loopback names and addresses (localhost,
+// 127.0.0.1, [::1]), against DNS rebinding; -allowed-hosts adds names
+// for a deployment behind another one.
 package main
 
 import (

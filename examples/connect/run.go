@@ -25,6 +25,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
 	fake := fs.Bool("fake", false, "mint tokens from an in-process fake Flinks (flinkstest): no credentials, no network")
 	instance := fs.String("instance", getenv("FLINKS_INSTANCE"), "Flinks `instance` (default toolbox; env FLINKS_INSTANCE)")
+	allowed := fs.String("allowed-hosts", "", "comma-separated host `names` (or IP addresses) to answer besides loopback ones,\nfor a deployment behind another name; every other Host gets 421")
 	params := url.Values{}
 	fs.Func("connect-param", "Connect iframe parameter `key=value`, such as demo=true (repeatable)", func(s string) error {
 		k, v, ok := strings.Cut(s, "=")
@@ -35,7 +36,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: connect [-fake] [-addr host:port] [-instance name] [-connect-param key=value]…")
+		fmt.Fprintln(fs.Output(), "usage: connect [-fake] [-addr host:port] [-allowed-hosts names] [-instance name] [-connect-param key=value]…")
 		fmt.Fprintln(fs.Output(), "Without -fake, the credentials come from FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY.")
 		fs.PrintDefaults()
 	}
@@ -49,6 +50,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("connect: unexpected argument %q; see -h", fs.Arg(0))
+	}
+	hosts, err := parseAllowedHosts(*allowed)
+	if err != nil {
+		return fmt.Errorf("connect: %v; see -h", err)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -81,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("connect: %w; choose another -addr", err)
 	}
 	hs := &http.Server{
-		Handler:           newMux(pool, client, params, logger),
+		Handler:           checkHost(hosts, newMux(pool, client, params, logger)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -82,6 +82,7 @@ func TestRunErrors(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, nil, nil, "connect: flag provided but not defined: -nope; see -h"},
 		{"argument", []string{"extra"}, nil, nil, `connect: unexpected argument "extra"; see -h`},
 		{"bad connect param", []string{"-connect-param", "demo"}, nil, nil, `want key=value, got "demo"; see -h`},
+		{"bad allowed hosts", []string{"-fake", "-allowed-hosts", "evil.example:8080"}, nil, nil, `-allowed-hosts: want comma-separated host names`},
 		{"help", []string{"-h"}, nil, flag.ErrHelp, ""},
 		{"no credentials", nil, nil, tokenclient.ErrInvalidConfig, "set FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY, or pass -fake"},
 		{"bad instance", []string{"-instance", "evil.com/#"}, map[string]string{"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID, "FLINKS_SECRET_KEY": "secret-for-test"}, tokenclient.ErrInvalidConfig, "instance"},

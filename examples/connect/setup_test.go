@@ -88,7 +88,9 @@ func startApp(t *testing.T, fakeURL string, hc *http.Client, params url.Values, 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pool.Close() })
-	app := httptest.NewServer(newMux(pool, client, params, slog.New(slog.NewTextHandler(logs, nil))))
+	// As run serves it, behind the Host check: the browser test shows that
+	// a real browser's Host (127.0.0.1:port) passes it.
+	app := httptest.NewServer(checkHost(allowedHosts{}, newMux(pool, client, params, slog.New(slog.NewTextHandler(logs, nil)))))
 	t.Cleanup(app.Close)
 	return app.URL
 }
