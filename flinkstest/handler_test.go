@@ -148,7 +148,7 @@ func TestRequestFidelity(t *testing.T) {
 		wantStatus int
 		wantBody   *flinksBody // the whole body, or nil for a message check
 		wantInMsg  []string    // header names are given as the embedded spec spells them
-		wantNote   string // {Name} stands for the spec's spelling of header Name
+		wantNote   string      // {Name} stands for the spec's spelling of header Name
 	}{
 		{name: "missing key header", break_: func(r *http.Request) { r.Header.Del(keyHeader) },
 			wantStatus: 401, wantBody: &unauthorized, wantNote: "is missing"},
