@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,7 +39,7 @@ func TestServesUntilCancelled(t *testing.T) {
 	env := map[string]string{"FLINKS_FAKE_SECRET_KEYS": "key-one, key-two"}
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-fail-next", "1", "-fail-status", "503", "-retry-after", "2"},
-			func(n string) string { return env[n] }, &logs, ready)
+			func(n string) string { return env[n] }, io.Discard, &logs, ready)
 	}()
 	var addr string
 	select {
@@ -116,7 +117,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stderr syncBuffer
-		err := run(context.Background(), tt.args, func(string) string { return "" }, &stderr, nil)
+		err := run(context.Background(), tt.args, func(string) string { return "" }, io.Discard, &stderr, nil)
 		if exitCode(err) != 2 || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%q): got %v (exit %d), want a usage error containing %q", tt.args, err, exitCode(err), tt.want)
 		}
