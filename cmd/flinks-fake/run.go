@@ -193,6 +193,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		WriteTimeout:      *readTimeout + *latency + *writeTimeout,
 		IdleTimeout:       *idleTimeout,
 		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn), // TLS handshake failures
 	}
 	served := make(chan error, 1)
 	scheme := "http"
