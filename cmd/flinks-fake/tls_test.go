@@ -80,6 +80,14 @@ func TestFlinksTokenTrustsTheCAFile(t *testing.T) {
 // listTokensTLS lists the fake's tokens over https, trusting caFile only.
 func listTokensTLS(t *testing.T, base, caFile string) []tokenRecord {
 	t.Helper()
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: trustOnly(t, caFile)}}
+	defer c.CloseIdleConnections()
+	return listTokensWith(t, c, base)
+}
+
+// trustOnly returns a TLS configuration trusting the CA in caFile only.
+func trustOnly(t *testing.T, caFile string) *tls.Config {
+	t.Helper()
 	pem, err := os.ReadFile(caFile)
 	if err != nil {
 		t.Fatal(err)
@@ -88,9 +96,7 @@ func listTokensTLS(t *testing.T, base, caFile string) []tokenRecord {
 	if !pool.AppendCertsFromPEM(pem) {
 		t.Fatalf("%s holds no PEM certificate", caFile)
 	}
-	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	defer c.CloseIdleConnections()
-	return listTokensWith(t, c, base)
+	return &tls.Config{RootCAs: pool}
 }
 
 // TestCertificateCoversTLSHosts checks the -tls certificate for each of
