@@ -1,5 +1,8 @@
 // Command flinks-fake serves the fake Flinks /GenerateAuthorizeToken API of
-// package flinkstest on a TCP address, for non-Go tests and compose files.
+// package flinkstest on a TCP address, for non-Go tests and compose files:
+// over https with -tls (a CA made at start, written to -ca-file for
+// SSL_CERT_FILE), every flag also from a FLINKS_FAKE_* variable, and only
+// to requests for a local or configured Host name.
 //
 // Run flinks-fake -h for the flags.
 package main
