@@ -62,10 +62,11 @@ func WithClock(now func() time.Time) Option {
 	return func(h *Handler) { h.now = now }
 }
 
-// WithLogger logs one record per request to l. Records never contain a
-// secret key or a token: the path is logged with every segment the spec
-// does not spell out (the customer id, or a key sent in its place)
-// masked.
+// WithLogger logs one record per request to l, with notes saying what was
+// wrong with a request the fake refused or filled in (a missing header,
+// a key it does not accept). Records never contain a secret key or a
+// token: the path is logged with every segment the spec does not spell
+// out (the customer id, or a key sent in its place) masked.
 func WithLogger(l *slog.Logger) Option {
 	return func(h *Handler) { h.logger = l }
 }
@@ -185,10 +186,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serve(rec, r)
 	}
 	if h.logger != nil {
-		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		attrs := []slog.Attr{
 			slog.String("method", r.Method), slog.String("path", h.maskPath(r.URL.Path)),
 			slog.Int("status", rec.status), slog.Float64("took_ms", float64(h.now().Sub(start))/float64(time.Millisecond)),
-			slog.Any("notes", rec.notes))
+		}
+		if len(rec.notes) > 0 {
+			attrs = append(attrs, slog.Any("notes", rec.notes))
+		}
+		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	}
 }
 
