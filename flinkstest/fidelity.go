@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/flinkskit/flinks-token-go/api"
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
@@ -250,4 +251,24 @@ func isGUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// generatedRefusal names, without the generated code's wording or the
+// value sent, the parameter the generated server refused.
+func generatedRefusal(err error) string {
+	if e, ok := errors.AsType[*api.TooManyValuesForParamError](err); ok {
+		return fmt.Sprintf("parameter %s was sent %d times; send it once", e.ParamName, e.Count)
+	}
+	var name string
+	if e, ok := errors.AsType[*api.InvalidParamFormatError](err); ok {
+		name = e.ParamName
+	} else if e, ok := errors.AsType[*api.RequiredHeaderError](err); ok {
+		name = e.ParamName
+	} else if e, ok := errors.AsType[*api.RequiredParamError](err); ok {
+		name = e.ParamName
+	}
+	if name == "" {
+		return "the request does not match the spec"
+	}
+	return "parameter " + name + " is missing or malformed"
 }

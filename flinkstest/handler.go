@@ -143,7 +143,7 @@ func NewHandler(opts ...Option) *Handler {
 		// Reached only by what the spec validation let through and the
 		// generated code still refuses: say so without its wording.
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, invalidRequest, "the request's parameters do not match what the generated server expects from openapi.yaml")
+			writeError(w, http.StatusBadRequest, invalidRequest, generatedRefusal(err))
 		},
 	})
 	return h

@@ -182,6 +182,8 @@ func TestRequestFidelity(t *testing.T) {
 			wantStatus: 404, wantInMsg: []string{"segment 2", "{customerId}", "empty"}},
 		{name: "no customer id", break_: func(r *http.Request) { r.URL.Path = strings.Replace(path, "/"+DefaultCustomerID, "", 1) },
 			wantStatus: 404, wantInMsg: []string{"the path has 3 segments", "has 4"}},
+		{name: "key header twice", break_: func(r *http.Request) { r.Header.Add(keyHeader, "other") },
+			wantStatus: 400, wantInMsg: []string{"sent 2 times"}},
 		{name: "customer id not a GUID", break_: func(r *http.Request) { r.URL.Path = tokenPath("not-a-guid") },
 			wantStatus: 401, wantBody: &unauthorized, wantNote: "customerId is not a GUID"},
 	}
