@@ -68,18 +68,23 @@ func specs(t *testing.T) []spec {
 		t.Fatal(err)
 	}
 	out := []spec{{"embedded", nil}}
-	for name, recase := range map[string]func(string) string{"canonical": http.CanonicalHeaderKey, "upper": strings.ToUpper} {
+	for _, recase := range []struct {
+		name string
+		f    func(string) string
+	}{{"canonical", http.CanonicalHeaderKey}, {"upper", strings.ToUpper}, {"lower", strings.ToLower}} {
 		y, changed := string(flinkstoken.OpenAPI), false
 		for _, ref := range op.Parameters {
-			if p := ref.Value; p.In == "header" && recase(p.Name) != p.Name {
-				y = strings.ReplaceAll(y, "name: "+p.Name+"\n", "name: "+recase(p.Name)+"\n")
+			if p := ref.Value; p.In == "header" && recase.f(p.Name) != p.Name {
+				y = strings.ReplaceAll(y, "name: "+p.Name+"\n", "name: "+recase.f(p.Name)+"\n")
 				changed = true
 			}
 		}
-		if !changed {
-			t.Fatalf("spec %s: rewriting the header names changed nothing", name)
+		if changed { // the spec may already spell its names so
+			out = append(out, spec{recase.name + " header names", []byte(y)})
 		}
-		out = append(out, spec{name + " header names", []byte(y)})
+	}
+	if len(out) < 3 {
+		t.Fatalf("rewriting the spec's header names in three letter cases gave %d variants, want at least 2", len(out)-1)
 	}
 	return out
 }
