@@ -446,3 +446,42 @@ func TestFaultValidation(t *testing.T) {
 		t.Errorf("PendingFaults: got %d, want 0", n)
 	}
 }
+
+// TestInvalidParameterNamed adds to a copy of the spec a header the
+// generated code does not know, as a new page version could, and checks
+// that a value breaking its schema gets Flinks' INVALID_REQUEST naming the
+// header and its type, never the value or kin-openapi's wording.
+func TestInvalidParameterNamed(t *testing.T) {
+	const accept = "        - name: Accept\n"
+	y := string(flinkstoken.OpenAPI)
+	if !strings.Contains(y, accept) {
+		t.Fatalf("the spec has no %q to add a header before", accept)
+	}
+	y = strings.Replace(y, accept, "        - name: X-Retry-Count\n          in: header\n          schema:\n            type: integer\n"+accept, 1)
+	h := NewHandler(withSpec([]byte(y)))
+	tests := []struct {
+		value      string
+		wantStatus int
+	}{
+		{"3", 200},
+		{"many-secret-retries", 400},
+	}
+	for _, tt := range tests {
+		r := conformingRequest(DefaultSecretKey)
+		r.Header.Set("x-retry-count", tt.value)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		b := decode(t, rec)
+		if rec.Code != tt.wantStatus {
+			t.Errorf("X-Retry-Count %q: got %d %s, want %d", tt.value, rec.Code, rec.Body, tt.wantStatus)
+		}
+		if tt.wantStatus == 400 {
+			if b.FlinksCode != "INVALID_REQUEST" || !strings.Contains(b.Message, "header parameter X-Retry-Count") || !strings.Contains(b.Message, "type integer") {
+				t.Errorf("body: got %+v, want INVALID_REQUEST naming header parameter X-Retry-Count and its type", b)
+			}
+			if strings.Contains(rec.Body.String(), tt.value) || strings.Contains(rec.Body.String(), "has an error") {
+				t.Errorf("body repeats the value or kin-openapi's wording: %s", rec.Body)
+			}
+		}
+	}
+}
