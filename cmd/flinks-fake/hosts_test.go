@@ -16,7 +16,7 @@ import (
 // and checks that only local and configured names are answered, and that a
 // refused request does no work: no token minted, none listed.
 func TestRefusesForeignHosts(t *testing.T) {
-	base, _ := start(t, "-allowed-hosts", "flinks-fake, Fake.Example")
+	base, logs := start(t, "-allowed-hosts", "flinks-fake, Fake.Example")
 	port := base[strings.LastIndex(base, ":"):]
 	tokenPath := specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID})
 	tests := []struct {
@@ -75,6 +75,9 @@ func TestRefusesForeignHosts(t *testing.T) {
 				t.Errorf("GET %s: got %d %s, want 200 {\"status\":\"ok\"}", p, resp.StatusCode, raw)
 			}
 		}
+	}
+	if !strings.Contains(logs.String(), `"msg":"refused","host":"evil.example`) {
+		t.Errorf("logs do not record the refused host:\n%s", logs)
 	}
 	if got := listTokens(t, base); len(got) != minted {
 		t.Errorf("tokens issued: got %d, want %d (one per allowed host, none for refused ones)", len(got), minted)

@@ -186,7 +186,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// Every timeout bounds what a stranger can hold: a request trickled in
 	// (read), a response never read (write), a connection left open (idle).
 	srv := &http.Server{
-		Handler:           localhost.New(hosts...).Guard(withTokensList(h), refuseHost(*useTLS)),
+		Handler:           localhost.New(hosts...).Guard(withTokensList(h), refuseHost(*useTLS, logger)),
 		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: *readTimeout,
 		ReadTimeout:       *readTimeout,
@@ -256,7 +256,7 @@ func defaultTLSHosts() string {
 }
 
 // refuseHost answers a request for a name the fake does not answer.
-func refuseHost(tls bool) http.HandlerFunc {
+func refuseHost(tls bool, logger *slog.Logger) http.HandlerFunc {
 	flags := "-allowed-hosts (" + envPrefix + "ALLOWED_HOSTS)"
 	if tls {
 		flags += " or -tls-hosts (" + envPrefix + "TLS_HOSTS)"
@@ -266,6 +266,7 @@ func refuseHost(tls bool) http.HandlerFunc {
 		if len(host) > 100 {
 			host = host[:100] + "…"
 		}
+		logger.Warn("refused", "host", host, "status", http.StatusForbidden, "flags", flags)
 		writeError(w, http.StatusForbidden, "HOST_NOT_ALLOWED", fmt.Sprintf(
 			"flinks-fake answers only local names and those configured, not Host %q: add the name to %s if this request is yours",
 			host, flags))
