@@ -4,9 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // ConnectPath is the path of the stand-in Flinks Connect page, as in
@@ -193,4 +196,36 @@ func setPageHeaders(h http.Header, nonce string) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", csp)
+}
+
+// TokenFromConnectURL returns the authorize token in a Flinks Connect
+// URL, such as the one a handler under test wrote into its page. A URL
+// copied from HTML source, with &amp; between its parameters, is
+// unescaped first. It fails if rawURL does not parse or has no
+// authorizeToken.
+func TokenFromConnectURL(rawURL string) (string, error) {
+	if strings.Contains(rawURL, "&amp;") {
+		rawURL = html.UnescapeString(rawURL)
+	}
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil {
+		return "", fmt.Errorf("flinkstest: the Connect URL does not parse: %w", err)
+	}
+	tok := u.Query().Get("authorizeToken")
+	if tok == "" {
+		return "", errors.New("flinkstest: the Connect URL has no authorizeToken parameter; build it with tokenclient's ConnectURL")
+	}
+	return tok, nil
+}
+
+// RedeemConnectURL spends the authorize token in a Flinks Connect URL, as
+// loading the URL in a browser would: it is TokenFromConnectURL followed
+// by Redeem, so nil means the URL carried a token this fake issued, unused
+// and unexpired.
+func (h *Handler) RedeemConnectURL(rawURL string) error {
+	tok, err := TokenFromConnectURL(rawURL)
+	if err != nil {
+		return err
+	}
+	return h.Redeem(tok)
 }

@@ -2,6 +2,7 @@ package flinkstest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -187,3 +188,40 @@ func checkPageHeaders(t *testing.T, h http.Header) {
 }
 
 var guidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func TestTokenFromConnectURL(t *testing.T) {
+	const tok = "d65f1adb-8ebc-48dc-be8b-20c773ba1565"
+	tests := []struct {
+		name, raw, want string
+		wantErr         bool
+	}{
+		{"plain", "https://toolbox-iframe.private.fin.ag/v2/?authorizeToken=" + tok, tok, false},
+		{"after other parameters", "https://x.example/v2/?demo=true&authorizeToken=" + tok + "&redirectUrl=https%3A%2F%2Fshop.example", tok, false},
+		{"HTML-escaped", "https://x.example/v2/?demo=true&amp;authorizeToken=" + tok + "&amp;tag=a", tok, false},
+		{"surrounding space", "  http://127.0.0.1:4010/v2/?authorizeToken=" + tok + "\n", tok, false},
+		{"no token", "https://x.example/v2/?demo=true", "", true},
+		{"empty token", "https://x.example/v2/?authorizeToken=", "", true},
+		{"not a URL", "http://[::1", "", true},
+	}
+	for _, tt := range tests {
+		got, err := TokenFromConnectURL(tt.raw)
+		if got != tt.want || (err != nil) != tt.wantErr {
+			t.Errorf("%s: got %q, %v; want %q, error %v", tt.name, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestRedeemConnectURL(t *testing.T) {
+	h := NewHandler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, conformingRequest(DefaultSecretKey))
+	u := "http://127.0.0.1" + ConnectPath + "?authorizeToken=" + decode(t, rec).Token
+	for i, want := range []error{nil, ErrTokenUsed} {
+		if err := h.RedeemConnectURL(u); !errors.Is(err, want) {
+			t.Errorf("RedeemConnectURL #%d: got %v, want %v", i+1, err, want)
+		}
+	}
+	if err := h.RedeemConnectURL("http://127.0.0.1/v2/"); err == nil || !strings.Contains(err.Error(), "no authorizeToken") {
+		t.Errorf("RedeemConnectURL without a token: got %v, want an error naming authorizeToken", err)
+	}
+}

@@ -4,14 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/flinkskit/flinks-token-go/api"
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
@@ -24,10 +21,12 @@ const (
 	DefaultSecretKey  = "c4569c54-e167-4d34-8de6-f4113bc82414"
 )
 
-// The spec's 401 body.
+// tokenOperation is the operationId of GenerateAuthorizeToken, and
+// keyHeader the header it takes the secret key in (the generated
+// FlinksAuthKey parameter); the fake reads their spelling from the spec.
 const (
-	unauthorizedMessage = "You must provide a valid auth key"
-	unauthorizedCode    = "UNAUTHORIZED"
+	tokenOperation = "generateAuthorizeToken"
+	keyHeader      = "flinks-auth-key"
 )
 
 // Option configures a Handler or Server.
@@ -63,12 +62,29 @@ func WithClock(now func() time.Time) Option {
 	return func(h *Handler) { h.now = now }
 }
 
-// WithLogger logs one record per request to l. Records never contain a
-// secret key or a token: the path is logged with every segment the spec
-// does not spell out (the customer id, or a key sent in its place)
-// masked.
+// WithLogger logs one record per request to l, with notes saying what was
+// wrong with a request the fake refused or filled in (a missing header,
+// a key it does not accept). Records never contain a secret key or a
+// token: the path is logged with every segment the spec does not spell
+// out (the customer id, or a key sent in its place) masked.
 func WithLogger(l *slog.Logger) Option {
 	return func(h *Handler) { h.logger = l }
+}
+
+// WithStrict answers a request that lacks a header the spec marks
+// required (Accept, Content-Type) 400 INVALID_REQUEST naming the header, as
+// a validator of the spec would. Without it the fake answers such a
+// request as Flinks does, in JSON, and logs the missing header (with
+// WithLogger). A missing secret-key header gets the spec's 401 either way.
+func WithStrict() Option {
+	return func(h *Handler) { h.strict = true }
+}
+
+// withSpec serves the spec given instead of the embedded openapi.yaml, for
+// tests of a spec that differs only in what the generated code ignores
+// (the letter case of header names).
+func withSpec(spec []byte) Option {
+	return func(h *Handler) { h.spec = spec }
 }
 
 func setOf(values []string) map[string]bool {
@@ -88,10 +104,13 @@ type Handler struct {
 	latency     time.Duration
 	now         func() time.Time
 	logger      *slog.Logger
+	strict      bool
+	spec        []byte // nil: the embedded openapi.yaml
 
-	validator *specvalidate.Validator
-	literal   map[string]bool // path segments the spec spells out
-	routes    http.Handler
+	validator    *specvalidate.Validator
+	literal      map[string]bool // path segments the spec spells out
+	unauthorized api.GenerateAuthorizeToken401JSONResponse
+	routes       http.Handler
 
 	mu     sync.Mutex
 	issued issuedLog
@@ -100,17 +119,10 @@ type Handler struct {
 
 // NewHandler returns a fake Flinks API handler.
 func NewHandler(opts ...Option) *Handler {
-	validator, err := specvalidate.New()
-	if err != nil {
-		// The spec is embedded and checked by tests; this cannot happen
-		// in a build that passed them.
-		panic(err)
-	}
 	h := &Handler{
 		secretKeys:  setOf([]string{DefaultSecretKey}),
 		customerIDs: setOf([]string{DefaultCustomerID}),
 		now:         time.Now,
-		validator:   validator,
 		issued:      issuedLog{max: DefaultMaxIssued},
 	}
 	for _, opt := range opts {
@@ -121,13 +133,42 @@ func NewHandler(opts ...Option) *Handler {
 		// error, like a non-positive interval for time.NewTicker.
 		panic(fmt.Sprintf("flinkstest: WithMaxIssued(%d): want at least 1", h.issued.max))
 	}
+	if err := h.loadSpec(); err != nil {
+		// The spec is embedded and checked by tests; this cannot happen
+		// in a build that passed them.
+		panic(err)
+	}
 	h.literal = h.literalSegments()
 	h.routes = api.HandlerWithOptions(api.NewStrictHandler(strictFlinks{h}, nil), api.StdHTTPServerOptions{
+		// Reached only by what the spec validation let through and the
+		// generated code still refuses: say so without its wording.
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, "INVALID_REQUEST", h.scrub(err.Error(), r))
+			writeError(w, http.StatusBadRequest, invalidRequest, generatedRefusal(err))
 		},
 	})
 	return h
+}
+
+// loadSpec loads the spec and reads from it the 401 body.
+func (h *Handler) loadSpec() error {
+	var err error
+	if h.spec == nil {
+		h.validator, err = specvalidate.New()
+	} else {
+		h.validator, err = specvalidate.Load(h.spec)
+	}
+	if err != nil {
+		return err
+	}
+	op, _, _, err := h.validator.Operation(tokenOperation)
+	if err != nil {
+		return err
+	}
+	body, err := specvalidate.Example(op, http.StatusUnauthorized, "application/json")
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(body, &h.unauthorized)
 }
 
 // ServeHTTP answers as Flinks would. Requests to the API are validated
@@ -136,6 +177,7 @@ func NewHandler(opts ...Option) *Handler {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.now()
 	rec := &statusRecorder{ResponseWriter: w}
+	r = r.WithContext(context.WithValue(r.Context(), notesKey{}, &rec.notes))
 	switch {
 	case !readBody(rec, r): // answered 413 or 408
 	case r.URL.Path == ConnectPath:
@@ -144,23 +186,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serve(rec, r)
 	}
 	if h.logger != nil {
-		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		attrs := []slog.Attr{
 			slog.String("method", r.Method), slog.String("path", h.maskPath(r.URL.Path)),
-			slog.Int("status", rec.status), slog.Float64("took_ms", float64(h.now().Sub(start))/float64(time.Millisecond)))
+			slog.Int("status", rec.status), slog.Float64("took_ms", float64(h.now().Sub(start))/float64(time.Millisecond)),
+		}
+		if len(rec.notes) > 0 {
+			attrs = append(attrs, slog.Any("notes", rec.notes))
+		}
+		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	}
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
-	if _, err := h.validator.Request(r); err != nil {
-		status, code := http.StatusBadRequest, "INVALID_REQUEST"
-		switch {
-		case errors.Is(err, routers.ErrMethodNotAllowed):
-			status, code = http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED"
-			w.Header().Set("Allow", http.MethodPost)
-		case errors.Is(err, routers.ErrPathNotFound):
-			status, code = http.StatusNotFound, "NOT_FOUND"
-		}
-		writeError(w, status, code, h.scrub(err.Error(), r))
+	r, ok := h.check(w, r)
+	if !ok {
 		return
 	}
 	if !sleep(r.Context(), h.latency) {
@@ -176,14 +215,19 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 // strictFlinks implements the generated strict server interface.
 type strictFlinks struct{ h *Handler }
 
-func (s strictFlinks) GenerateAuthorizeToken(_ context.Context, req api.GenerateAuthorizeTokenRequestObject) (api.GenerateAuthorizeTokenResponseObject, error) {
+func (s strictFlinks) GenerateAuthorizeToken(ctx context.Context, req api.GenerateAuthorizeTokenRequestObject) (api.GenerateAuthorizeTokenResponseObject, error) {
 	h := s.h
-	if !h.secretKeys[req.Params.FlinksAuthKey] || !h.customerIDs[req.CustomerId] {
-		return api.GenerateAuthorizeToken401JSONResponse{
-			HttpStatusCode: ptr(http.StatusUnauthorized),
-			Message:        ptr(unauthorizedMessage),
-			FlinksCode:     ptr(unauthorizedCode),
-		}, nil
+	keyOK, customerOK := h.secretKeys[req.Params.FlinksAuthKey], h.customerIDs[req.CustomerId]
+	if !keyOK || !customerOK {
+		switch {
+		case !keyOK:
+			note(ctx, "the secret key is not one the fake accepts (WithSecretKeys)")
+		case !isGUID(req.CustomerId):
+			note(ctx, "customerId is not a GUID")
+		default:
+			note(ctx, "customerId is not one the fake accepts (WithCustomerIDs)")
+		}
+		return h.unauthorized, nil
 	}
 	token := h.issue(req.CustomerId)
 	return api.GenerateAuthorizeToken200JSONResponse{HttpStatusCode: ptr(http.StatusOK), Token: &token}, nil
@@ -226,6 +270,17 @@ func sleep(ctx context.Context, d time.Duration) bool {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	notes  []string // what the log record should say was wrong
+}
+
+type notesKey struct{}
+
+// note adds msg to the log record of the request whose context ctx is.
+// msg must never hold a value from the request: it names what was wrong.
+func note(ctx context.Context, msg string) {
+	if notes, ok := ctx.Value(notesKey{}).(*[]string); ok {
+		*notes = append(*notes, msg)
+	}
 }
 
 func (r *statusRecorder) WriteHeader(code int) {

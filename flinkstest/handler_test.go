@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	flinkstoken "github.com/flinkskit/flinks-token-go"
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
@@ -24,7 +25,7 @@ func tokenPath(customerID string) string {
 
 func conformingRequest(key string) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1"+path, nil)
-	r.Header.Set("flinks-auth-key", key)
+	r.Header.Set(keyHeader, key)
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("Accept", "application/json")
 	return r
@@ -46,45 +47,206 @@ func decode(t *testing.T, rec *httptest.ResponseRecorder) flinksBody {
 	return b
 }
 
-func TestRejectsNonConformingRequests(t *testing.T) {
+// spec is a variant of openapi.yaml that the handler tests run against.
+type spec struct {
+	name string
+	yaml []byte // nil: the embedded openapi.yaml
+}
+
+// specs returns the embedded openapi.yaml and copies of it whose header
+// names differ only in letter case (Flinks-Auth-Key, ACCEPT): HTTP header
+// names are case-insensitive, so the fake must behave the same, and name
+// headers as the spec spells them.
+func specs(t *testing.T) []spec {
+	t.Helper()
+	v, err := specvalidate.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, _, _, err := v.Operation(tokenOperation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []spec{{"embedded", nil}}
+	for _, recase := range []struct {
+		name string
+		f    func(string) string
+	}{{"canonical", http.CanonicalHeaderKey}, {"upper", strings.ToUpper}, {"lower", strings.ToLower}} {
+		y, changed := string(flinkstoken.OpenAPI), false
+		for _, ref := range op.Parameters {
+			if p := ref.Value; p.In == "header" && recase.f(p.Name) != p.Name {
+				y = strings.ReplaceAll(y, "name: "+p.Name+"\n", "name: "+recase.f(p.Name)+"\n")
+				changed = true
+			}
+		}
+		if changed { // the spec may already spell its names so
+			out = append(out, spec{recase.name + " header names", []byte(y)})
+		}
+	}
+	if len(out) < 3 {
+		t.Fatalf("rewriting the spec's header names in three letter cases gave %d variants, want at least 2", len(out)-1)
+	}
+	return out
+}
+
+// header returns the spec's spelling of header name.
+func (s spec) header(t *testing.T, name string) string {
+	t.Helper()
+	h := NewHandler(s.opts()...)
+	op, _, _, err := h.validator.Operation(tokenOperation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := specvalidate.HeaderParam(op, name)
+	if p == nil {
+		t.Fatalf("spec %s has no header %s", s.name, name)
+	}
+	return p.Name
+}
+
+// spell replaces each {Name} in msg with the spec's spelling of header Name.
+func (s spec) spell(t *testing.T, msg string) string {
+	t.Helper()
+	for {
+		before, rest, ok := strings.Cut(msg, "{")
+		if !ok {
+			return msg
+		}
+		name, after, _ := strings.Cut(rest, "}")
+		msg = before + s.header(t, name) + after
+	}
+}
+
+func (s spec) opts(more ...Option) []Option {
+	if s.yaml == nil {
+		return more
+	}
+	return append([]Option{withSpec(s.yaml)}, more...)
+}
+
+// TestRequestFidelity sends requests that break the spec in one way each
+// and checks the fake answers as Flinks documents (or, where Flinks
+// documents nothing, in Flinks' error shape naming what was wrong).
+func TestRequestFidelity(t *testing.T) {
+	unauthorized := flinksBody{HttpStatusCode: 401, Message: "", FlinksCode: ""}
+	{
+		v, err := specvalidate.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		op, _, _, err := v.Operation(tokenOperation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := specvalidate.Example(op, 401, "application/json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &unauthorized); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name       string
+		strict     bool
 		break_     func(*http.Request)
 		wantStatus int
-		wantInMsg  string
+		wantBody   *flinksBody // the whole body, or nil for a message check
+		wantInMsg  []string    // header names are given as the embedded spec spells them
+		wantNote   string      // {Name} stands for the spec's spelling of header Name
 	}{
-		{"missing flinks-auth-key", func(r *http.Request) { r.Header.Del("flinks-auth-key") }, 400, "flinks-auth-key"},
-		{"missing Content-Type", func(r *http.Request) { r.Header.Del("Content-Type") }, 400, "Content-Type"},
-		{"missing Accept", func(r *http.Request) { r.Header.Del("Accept") }, 400, "Accept"},
-		{"GET", func(r *http.Request) { r.Method = http.MethodGet }, 405, "method not allowed"},
-		{"unknown path", func(r *http.Request) {
+		{name: "missing key header", break_: func(r *http.Request) { r.Header.Del(keyHeader) },
+			wantStatus: 401, wantBody: &unauthorized, wantNote: "is missing"},
+		{name: "key in x-api-key", break_: func(r *http.Request) { r.Header["X-Api-Key"] = r.Header.Values(keyHeader); r.Header.Del(keyHeader) },
+			wantStatus: 401, wantBody: &unauthorized, wantNote: "the request has X-Api-Key"},
+		{name: "key as Authorization: Bearer", break_: func(r *http.Request) {
+			r.Header.Set("Authorization", "Bearer "+r.Header.Get(keyHeader))
+			r.Header.Del(keyHeader)
+		},
+			wantStatus: 401, wantBody: &unauthorized, wantNote: "the request has Authorization"},
+		{name: "missing key header, strict", strict: true, break_: func(r *http.Request) { r.Header.Del(keyHeader) },
+			wantStatus: 401, wantBody: &unauthorized},
+		{name: "missing Content-Type", break_: func(r *http.Request) { r.Header.Del("Content-Type") },
+			wantStatus: 200, wantNote: "{Content-Type} is missing"},
+		{name: "missing Accept", break_: func(r *http.Request) { r.Header.Del("Accept") },
+			wantStatus: 200, wantNote: "{Accept} is missing"},
+		{name: "Accept: application/xml", break_: func(r *http.Request) { r.Header.Set("Accept", "application/xml") },
+			wantStatus: 200},
+		{name: "missing Content-Type, strict", strict: true, break_: func(r *http.Request) { r.Header.Del("Content-Type") },
+			wantStatus: 400, wantInMsg: []string{"Content-Type", "required"}},
+		{name: "missing Accept, strict", strict: true, break_: func(r *http.Request) { r.Header.Del("Accept") },
+			wantStatus: 400, wantInMsg: []string{"Accept", "required"}},
+		{name: "GET", break_: func(r *http.Request) { r.Method = http.MethodGet },
+			wantStatus: 405, wantInMsg: []string{"method not allowed", "POST"}},
+		{name: "unknown operation", break_: func(r *http.Request) {
 			r.URL.Path = strings.TrimSuffix(path, "GenerateAuthorizeToken") + "NoSuchOperation"
-		}, 404, "no operation"},
-		{"no customer id", func(r *http.Request) { r.URL.Path = strings.Replace(path, "/"+DefaultCustomerID, "", 1) }, 404, "no operation"},
+		}, wantStatus: 404, wantInMsg: []string{"segment 4", `"GenerateAuthorizeToken"`}},
+		{name: "segment in the wrong letter case", break_: func(r *http.Request) { r.URL.Path = strings.Replace(path, "BankingServices", "bankingservices", 1) },
+			wantStatus: 404, wantInMsg: []string{"segment 3", "letter case", `"BankingServices"`}},
+		{name: "empty customer id", break_: func(r *http.Request) { r.URL.Path = strings.Replace(path, DefaultCustomerID, "", 1) },
+			wantStatus: 404, wantInMsg: []string{"segment 2", "{customerId}", "empty"}},
+		{name: "no customer id", break_: func(r *http.Request) { r.URL.Path = strings.Replace(path, "/"+DefaultCustomerID, "", 1) },
+			wantStatus: 404, wantInMsg: []string{"the path has 3 segments", "has 4"}},
+		{name: "key header twice", break_: func(r *http.Request) { r.Header.Add(keyHeader, "other") },
+			wantStatus: 400, wantInMsg: []string{"sent 2 times"}},
+		{name: "customer id not a GUID", break_: func(r *http.Request) { r.URL.Path = tokenPath("not-a-guid") },
+			wantStatus: 401, wantBody: &unauthorized, wantNote: "customerId is not a GUID"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := NewHandler()
-			r := conformingRequest(DefaultSecretKey)
-			tt.break_(r)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			if rec.Code != tt.wantStatus {
-				t.Errorf("status: got %d, want %d", rec.Code, tt.wantStatus)
-			}
-			if rec.Code == http.StatusMethodNotAllowed && rec.Header().Get("Allow") != http.MethodPost {
-				t.Errorf("Allow: got %q, want POST", rec.Header().Get("Allow"))
-			}
-			if b := decode(t, rec); !strings.Contains(b.Message, tt.wantInMsg) || b.HttpStatusCode != tt.wantStatus {
-				t.Errorf("body: got %+v, want HttpStatusCode %d and a Message naming %q", b, tt.wantStatus, tt.wantInMsg)
-			}
-			if strings.Contains(rec.Body.String(), DefaultSecretKey) {
-				t.Errorf("error body contains the secret key: %s", rec.Body)
-			}
-			if n := len(h.Issued()); n != 0 {
-				t.Errorf("issued %d tokens for a rejected request", n)
-			}
-		})
+	for _, sp := range specs(t) {
+		for _, tt := range tests {
+			t.Run(sp.name+"/"+tt.name, func(t *testing.T) {
+				var logs bytes.Buffer
+				opts := sp.opts(WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+				if tt.strict {
+					opts = append(opts, WithStrict())
+				}
+				h := NewHandler(opts...)
+				r := conformingRequest(DefaultSecretKey)
+				tt.break_(r)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, r)
+				if rec.Code != tt.wantStatus {
+					t.Errorf("status: got %d, want %d (%s)", rec.Code, tt.wantStatus, rec.Body)
+				}
+				if got := rec.Header().Get("Content-Type"); got != "application/json" {
+					t.Errorf("Content-Type: got %q, want application/json", got)
+				}
+				if rec.Code == http.StatusMethodNotAllowed && rec.Header().Get("Allow") != http.MethodPost {
+					t.Errorf("Allow: got %q, want POST", rec.Header().Get("Allow"))
+				}
+				b := decode(t, rec)
+				switch {
+				case tt.wantBody != nil && b != *tt.wantBody:
+					t.Errorf("body: got %+v, want the spec's %+v", b, *tt.wantBody)
+				case tt.wantStatus == 200 && b.Token == "":
+					t.Errorf("body: got %+v, want a token", b)
+				case tt.wantStatus >= 400 && (b.HttpStatusCode != tt.wantStatus || b.FlinksCode == ""):
+					t.Errorf("body: got %+v, want Flinks' shape with HttpStatusCode %d", b, tt.wantStatus)
+				}
+				for _, want := range tt.wantInMsg {
+					if strings.EqualFold(want, "Accept") || strings.EqualFold(want, "Content-Type") {
+						want = sp.header(t, want)
+					}
+					if !strings.Contains(b.Message, want) {
+						t.Errorf("message %q does not name %q", b.Message, want)
+					}
+				}
+				for _, forbidden := range []string{DefaultSecretKey, DefaultCustomerID, "kin-openapi", "has an error", "value is required"} {
+					if strings.Contains(rec.Body.String(), forbidden) {
+						t.Errorf("body contains %q: %s", forbidden, rec.Body)
+					}
+				}
+				if want := sp.spell(t, tt.wantNote); !strings.Contains(logs.String(), want) {
+					t.Errorf("log: got %s, want a note %q", logs.String(), want)
+				}
+				if strings.Contains(logs.String(), DefaultSecretKey) {
+					t.Errorf("log contains the secret key: %s", logs.String())
+				}
+				if n, want := len(h.Issued()), map[bool]int{true: 1, false: 0}[tt.wantStatus == 200]; n != want {
+					t.Errorf("issued %d tokens, want %d", n, want)
+				}
+			})
+		}
 	}
 }
 
@@ -108,36 +270,38 @@ func TestResponsesMatchSpec(t *testing.T) {
 		{"default key not configured", []Option{WithSecretKeys("k1")}, DefaultSecretKey, path, 401},
 		{"configured customer", []Option{WithCustomerIDs(other)}, DefaultSecretKey, tokenPath(other), 200},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := NewHandler(tt.opts...)
-			r := conformingRequest(tt.key)
-			r.URL.Path = tt.path
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			if rec.Code != tt.wantStatus {
-				t.Fatalf("status: got %d, want %d (%s)", rec.Code, tt.wantStatus, rec.Body)
-			}
-			in, err := v.Request(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := v.Response(in, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
-				t.Errorf("response does not match openapi.yaml: %v", err)
-			}
-			b := decode(t, rec)
-			switch tt.wantStatus {
-			case 200:
-				if _, ok := h.Lookup(b.Token); !ok || len(b.Token) != 36 {
-					t.Errorf("token %q: want a recorded GUID", b.Token)
+	for _, sp := range specs(t) {
+		for _, tt := range tests {
+			t.Run(sp.name+"/"+tt.name, func(t *testing.T) {
+				h := NewHandler(sp.opts(tt.opts...)...)
+				r := conformingRequest(tt.key)
+				r.URL.Path = tt.path
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, r)
+				if rec.Code != tt.wantStatus {
+					t.Fatalf("status: got %d, want %d (%s)", rec.Code, tt.wantStatus, rec.Body)
 				}
-			case 401:
-				want := flinksBody{HttpStatusCode: 401, Message: "You must provide a valid auth key", FlinksCode: "UNAUTHORIZED"}
-				if b != want {
-					t.Errorf("body: got %+v, want %+v", b, want)
+				in, err := v.Request(r)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-		})
+				if err := v.Response(in, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
+					t.Errorf("response does not match openapi.yaml: %v", err)
+				}
+				b := decode(t, rec)
+				switch tt.wantStatus {
+				case 200:
+					if _, ok := h.Lookup(b.Token); !ok || len(b.Token) != 36 {
+						t.Errorf("token %q: want a recorded GUID", b.Token)
+					}
+				case 401:
+					want := flinksBody{HttpStatusCode: 401, Message: "You must provide a valid auth key", FlinksCode: "UNAUTHORIZED"}
+					if b != want {
+						t.Errorf("body: got %+v, want %+v", b, want)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -146,21 +310,23 @@ func TestDefaultsAreTheSpecsExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := v.Path("generateAuthorizeToken", nil)
+	op, _, _, err := v.Operation(tokenOperation)
 	if err != nil {
 		t.Fatal(err)
 	}
-	op := v.Doc().Paths.Find(tmpl).Post
-	for name, want := range map[string]string{"customerId": DefaultCustomerID, "flinks-auth-key": DefaultSecretKey} {
-		var got any
-		for _, p := range op.Parameters {
-			if p.Value.Name == name {
-				got = p.Value.Schema.Value.Default
-			}
-		}
-		if got != want {
-			t.Errorf("spec default of %s: got %v, want %s", name, got, want)
-		}
+	var got any
+	if p := op.Parameters.GetByInAndName("path", "customerId"); p != nil {
+		got = p.Schema.Value.Default
+	}
+	if got != DefaultCustomerID {
+		t.Errorf("spec default of customerId: got %v, want %s", got, DefaultCustomerID)
+	}
+	got = nil
+	if p := specvalidate.HeaderParam(op, keyHeader); p != nil {
+		got = p.Schema.Value.Default
+	}
+	if got != DefaultSecretKey {
+		t.Errorf("spec default of the %s header: got %v, want %s", keyHeader, got, DefaultSecretKey)
 	}
 }
 
@@ -278,5 +444,44 @@ func TestFaultValidation(t *testing.T) {
 	}
 	if n := h.PendingFaults(); n != 0 {
 		t.Errorf("PendingFaults: got %d, want 0", n)
+	}
+}
+
+// TestInvalidParameterNamed adds to a copy of the spec a header the
+// generated code does not know, as a new page version could, and checks
+// that a value breaking its schema gets Flinks' INVALID_REQUEST naming the
+// header and its type, never the value or kin-openapi's wording.
+func TestInvalidParameterNamed(t *testing.T) {
+	const accept = "        - name: Accept\n"
+	y := string(flinkstoken.OpenAPI)
+	if !strings.Contains(y, accept) {
+		t.Fatalf("the spec has no %q to add a header before", accept)
+	}
+	y = strings.Replace(y, accept, "        - name: X-Retry-Count\n          in: header\n          schema:\n            type: integer\n"+accept, 1)
+	h := NewHandler(withSpec([]byte(y)))
+	tests := []struct {
+		value      string
+		wantStatus int
+	}{
+		{"3", 200},
+		{"many-secret-retries", 400},
+	}
+	for _, tt := range tests {
+		r := conformingRequest(DefaultSecretKey)
+		r.Header.Set("x-retry-count", tt.value)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		b := decode(t, rec)
+		if rec.Code != tt.wantStatus {
+			t.Errorf("X-Retry-Count %q: got %d %s, want %d", tt.value, rec.Code, rec.Body, tt.wantStatus)
+		}
+		if tt.wantStatus == 400 {
+			if b.FlinksCode != "INVALID_REQUEST" || !strings.Contains(b.Message, "header parameter X-Retry-Count") || !strings.Contains(b.Message, "type integer") {
+				t.Errorf("body: got %+v, want INVALID_REQUEST naming header parameter X-Retry-Count and its type", b)
+			}
+			if strings.Contains(rec.Body.String(), tt.value) || strings.Contains(rec.Body.String(), "has an error") {
+				t.Errorf("body repeats the value or kin-openapi's wording: %s", rec.Body)
+			}
+		}
 	}
 }

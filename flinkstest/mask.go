@@ -1,10 +1,6 @@
 package flinkstest
 
-import (
-	"net/http"
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // maskedSegment stands for a path segment the spec does not spell out,
 // such as the customer id: a caller who swapped the customer id and the
@@ -12,7 +8,7 @@ import (
 const maskedSegment = "{masked}"
 
 // literalSegments returns the path segments that the spec's paths (and
-// ConnectPath) spell out, the only ones logs and messages repeat.
+// ConnectPath) spell out, the only ones logs repeat.
 func (h *Handler) literalSegments() map[string]bool {
 	literal := map[string]bool{}
 	templates := []string{ConnectPath}
@@ -39,31 +35,4 @@ func (h *Handler) maskPath(p string) string {
 		}
 	}
 	return strings.Join(segs, "/")
-}
-
-// scrub hides, in a message that may quote r, the path segments the spec
-// does not spell out, the request's flinks-auth-key values and the
-// configured secret keys, in any letter case.
-func (h *Handler) scrub(msg string, r *http.Request) string {
-	for _, p := range []string{r.URL.EscapedPath(), r.URL.Path} {
-		if p != "" {
-			msg = strings.ReplaceAll(msg, p, h.maskPath(p))
-		}
-	}
-	secrets := r.Header.Values("flinks-auth-key")
-	for k := range h.secretKeys {
-		secrets = append(secrets, k)
-	}
-	return redact(msg, secrets...)
-}
-
-// redact hides secrets in msg, matching them in any letter case (GUIDs
-// are case-insensitive, so a key may come back upper-cased).
-func redact(msg string, secrets ...string) string {
-	for _, s := range secrets {
-		if s != "" {
-			msg = regexp.MustCompile("(?i)"+regexp.QuoteMeta(s)).ReplaceAllLiteralString(msg, "[REDACTED]")
-		}
-	}
-	return msg
 }

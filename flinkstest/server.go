@@ -7,7 +7,9 @@ import (
 
 // Server is a fake Flinks API listening on a loopback address, for
 // end-to-end tests. Its Handler methods (Issued, Redeem, FailNext, …) are
-// promoted.
+// promoted. It answers any Host header: it lives for one test on a random
+// port, and a test may set Host on purpose (flinks-fake, which runs for
+// hours, answers local names only).
 type Server struct {
 	*Handler
 

@@ -30,7 +30,7 @@ const readTimeout = time.Second
 // requestHead is a token request without its blank line; the path comes
 // from openapi.yaml so that the tests follow Flinks when it moves.
 var requestHead = "POST " + specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID}) + " HTTP/1.1\r\n" +
-	"Host: fake\r\nflinks-auth-key: " + flinkstest.DefaultSecretKey + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+	"Host: localhost\r\nflinks-auth-key: " + flinkstest.DefaultSecretKey + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
 
 func dial(t *testing.T, base string) net.Conn {
 	t.Helper()
@@ -127,7 +127,7 @@ func TestLatencyBeyondReadTimeout(t *testing.T) {
 
 func TestTimeoutFlagsMustBePositive(t *testing.T) {
 	for _, flag := range []string{"-read-timeout", "-write-timeout", "-idle-timeout"} {
-		err := run(context.Background(), []string{flag, "0s"}, func(string) string { return "" }, io.Discard, nil)
+		err := run(context.Background(), []string{flag, "0s"}, func(string) string { return "" }, io.Discard, io.Discard, nil)
 		if exitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "must be positive") {
 			t.Errorf("%s 0s: got %v, want a usage error", flag, err)
 		}

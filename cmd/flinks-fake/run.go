@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,27 +11,47 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/buildinfo"
 	"github.com/flinkskit/flinks-token-go/internal/cliflag"
 	"github.com/flinkskit/flinks-token-go/internal/keyfile"
+	"github.com/flinkskit/flinks-token-go/internal/localhost"
 )
 
 const usageText = `Usage: flinks-fake [flags]
 
 Serves a fake Flinks GenerateAuthorizeToken (POST, at the path the embedded
-Flinks OpenAPI spec gives it) that validates every request against that spec,
-issues a fresh random GUID token to accepted secret keys and answers anything
-else with the spec's 401 body. Point a client at http://ADDR (tokenclient.WithBaseURL, or
-FLINKS_BASE_URL for flinks-token).
+Flinks OpenAPI spec gives it) that answers as Flinks documents: a fresh random
+GUID token for an accepted secret key, the spec's 401 body for any other key or
+a missing key header, JSON for a request without Accept or Content-Type (400
+with -strict), and other errors in Flinks' shape naming what was wrong.
+Point a client at http://ADDR, or https://NAME:PORT with -tls
+(tokenclient.WithBaseURL, or FLINKS_BASE_URL for flinks-token).
 
 On the same address:
   GET /v2/?authorizeToken=…  a stand-in Flinks Connect page that spends the
                              token (401 page for an unknown, spent or expired one)
   GET /_fake/tokens          the issued tokens as JSON: token, customer_id,
                              issued_at, redeemed (for tests not written in Go)
+  GET /healthz               {"status":"ok"}, for container health checks
+
+Only requests for a local name are answered (localhost, *.localhost,
+127.0.0.0/8, ::1), or for a name in -allowed-hosts (and -tls-hosts with
+-tls); any other Host gets 403 before any work, so that a web page cannot
+read live tokens through DNS rebinding.
+
+With -tls it makes a CA (ECDSA P-256, its key kept in memory only) and a
+certificate for -tls-hosts, and writes the CA to -ca-file: a service in
+another container trusts the fake with SSL_CERT_FILE=<that file> and keeps
+its production https code path.
+
+Every flag can also be set in the environment as FLINKS_FAKE_<FLAG>, upper
+case with - as _ (FLINKS_FAKE_ADDR, FLINKS_FAKE_TLS=true); a flag given on
+the command line wins over its variable.
 
 By default it accepts the spec's demo credentials:
   customer id  ` + flinkstest.DefaultCustomerID + `
@@ -50,9 +72,15 @@ func exitCode(err error) int {
 	return 1
 }
 
+// envPrefix prefixes the environment variable of every flag.
+const envPrefix = "FLINKS_FAKE_"
+
+// healthzPath answers container health checks.
+const healthzPath = "/healthz"
+
 // run serves until ctx ends. If ready is not nil, it receives the bound
 // address once the server accepts connections.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
 	fs := flag.NewFlagSet("flinks-fake", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
@@ -72,10 +100,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	readTimeout := fs.Duration("read-timeout", flinkstest.RequestReadTimeout, "a request must arrive whole within this `duration`")
 	writeTimeout := fs.Duration("write-timeout", 30*time.Second, "time to write a response, on top of -latency and -read-timeout, `duration`")
 	idleTimeout := fs.Duration("idle-timeout", flinkstest.IdleTimeout, "close keep-alive connections idle this long, `duration`")
+	strict := fs.Bool("strict", false, "answer a request without a header the spec marks required (Accept, Content-Type) 400,\nas a spec validator would, instead of as Flinks does")
+	allowedHosts := fs.String("allowed-hosts", "", "also answer requests for these `names`, comma-separated (loopback names always)")
+	useTLS := fs.Bool("tls", false, "serve https with a certificate for -tls-hosts from a fresh CA written to -ca-file")
+	tlsHosts := fs.String("tls-hosts", defaultTLSHosts(), "comma-separated `names` and addresses the -tls certificate is for; answered too")
+	caFile := fs.String("ca-file", "flinks-fake-ca.pem", "write the -tls CA certificate (PEM) to `path`, for SSL_CERT_FILE")
+	version := fs.Bool("version", false, "print the version and exit")
+	if err := envDefaults(fs, getenv); err != nil {
+		return err
+	}
 	if err := cliflag.Parse(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
+		return err
+	}
+	if *version {
+		_, err := fmt.Fprintln(stdout, buildinfo.String("flinks-fake"))
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -94,6 +135,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		flinkstest.WithCustomerIDs(splitList(*customerIDs)...),
 		flinkstest.WithLatency(*latency),
 		flinkstest.WithLogger(logger),
+	}
+	if *strict {
+		opts = append(opts, flinkstest.WithStrict())
 	}
 	if len(keys) > 0 {
 		opts = append(opts, flinkstest.WithSecretKeys(keys...))
@@ -117,6 +161,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 
+	hosts := splitList(*allowedHosts)
+	var tlsConfig *tls.Config
+	if *useTLS {
+		names := splitList(*tlsHosts)
+		if len(names) == 0 {
+			return cliflag.Errorf("-tls needs at least one name in -tls-hosts")
+		}
+		cert, caPEM, err := newCertificate(names, time.Now())
+		if err != nil {
+			return err
+		}
+		if *caFile, err = writeCA(*caFile, caPEM); err != nil {
+			return err
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		hosts = append(hosts, names...)
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -124,16 +186,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	// Every timeout bounds what a stranger can hold: a request trickled in
 	// (read), a response never read (write), a connection left open (idle).
 	srv := &http.Server{
-		Handler:           withTokensList(h),
+		Handler:           localhost.New(hosts...).Guard(withTokensList(h), refuseHost(*useTLS, logger)),
+		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: *readTimeout,
 		ReadTimeout:       *readTimeout,
 		WriteTimeout:      *readTimeout + *latency + *writeTimeout,
 		IdleTimeout:       *idleTimeout,
 		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn), // TLS handshake failures
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	logger.Info("listening", "addr", ln.Addr().String(), "secret_keys", max(len(keys), 1), "customer_ids", len(splitList(*customerIDs)))
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+		go func() { served <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { served <- srv.Serve(ln) }()
+	}
+	attrs := []any{"addr", ln.Addr().String(), "scheme", scheme, "strict", *strict,
+		"secret_keys", max(len(keys), 1), "customer_ids", len(splitList(*customerIDs)), "allowed_hosts", hosts}
+	if tlsConfig != nil {
+		attrs = append(attrs, "ca_file", *caFile)
+	}
+	logger.Info("listening", attrs...)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -150,6 +225,63 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// envDefaults sets each flag of fs that has a FLINKS_FAKE_<FLAG> variable
+// from it, before the command line is parsed, so that a flag given there
+// wins.
+func envDefaults(fs *flag.FlagSet, getenv func(string) string) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envPrefix + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(name); v != "" && err == nil {
+			if setErr := fs.Set(f.Name, v); setErr != nil {
+				// The value may be a path or a list, never a secret: no
+				// flag takes one.
+				err = cliflag.Errorf("%s: invalid value for -%s: %v", name, f.Name, setErr)
+			}
+		}
+	})
+	return err
+}
+
+// defaultTLSHosts is the default of -tls-hosts: the loopback names and
+// the machine's host name (the container's name under compose).
+func defaultTLSHosts() string {
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if name, err := os.Hostname(); err == nil && name != "" && name != "localhost" {
+		hosts = append(hosts, name)
+	}
+	return strings.Join(hosts, ",")
+}
+
+// refuseHost answers a request for a name the fake does not answer.
+func refuseHost(tls bool, logger *slog.Logger) http.HandlerFunc {
+	flags := "-allowed-hosts (" + envPrefix + "ALLOWED_HOSTS)"
+	if tls {
+		flags += " or -tls-hosts (" + envPrefix + "TLS_HOSTS)"
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if len(host) > 100 {
+			host = host[:100] + "…"
+		}
+		logger.Warn("refused", "host", host, "status", http.StatusForbidden, "flags", flags)
+		writeError(w, http.StatusForbidden, "HOST_NOT_ALLOWED", fmt.Sprintf(
+			"flinks-fake answers only local names and those configured, not Host %q: add the name to %s if this request is yours",
+			host, flags))
+	}
+}
+
+// writeError answers in Flinks' error shape.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(struct {
+		HttpStatusCode int
+		Message        string
+		FlinksCode     string
+	}{status, message, code})
 }
 
 // secretKeys reads accepted keys from path (through a 64 KiB limit, a

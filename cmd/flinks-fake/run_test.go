@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
+	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -38,7 +42,7 @@ func TestServesUntilCancelled(t *testing.T) {
 	env := map[string]string{"FLINKS_FAKE_SECRET_KEYS": "key-one, key-two"}
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-fail-next", "1", "-fail-status", "503", "-retry-after", "2"},
-			func(n string) string { return env[n] }, &logs, ready)
+			func(n string) string { return env[n] }, io.Discard, &logs, ready)
 	}()
 	var addr string
 	select {
@@ -116,7 +120,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stderr syncBuffer
-		err := run(context.Background(), tt.args, func(string) string { return "" }, &stderr, nil)
+		err := run(context.Background(), tt.args, func(string) string { return "" }, io.Discard, &stderr, nil)
 		if exitCode(err) != 2 || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%q): got %v (exit %d), want a usage error containing %q", tt.args, err, exitCode(err), tt.want)
 		}
@@ -126,5 +130,58 @@ func TestUsageErrors(t *testing.T) {
 		if !strings.HasSuffix(err.Error(), "see -h") || strings.Contains(err.Error(), "\n") || stderr.String() != "" {
 			t.Errorf("run(%q): got %q and stderr %q, want one line ending \"see -h\" and nothing else", tt.args, err, stderr.String())
 		}
+	}
+}
+
+// TestFlagsFromEnvironment checks that FLINKS_FAKE_<FLAG> sets a flag and
+// that the command line wins over it.
+func TestFlagsFromEnvironment(t *testing.T) {
+	tokenPath := specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID})
+	tests := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		wantStatus int // of a request without Accept
+	}{
+		{"neither", nil, nil, 200},
+		{"FLINKS_FAKE_STRICT=true", map[string]string{"FLINKS_FAKE_STRICT": "true"}, nil, 400},
+		{"the flag wins", map[string]string{"FLINKS_FAKE_STRICT": "true"}, []string{"-strict=false"}, 200},
+		{"FLINKS_FAKE_FAIL_NEXT with a hyphenated name", map[string]string{"FLINKS_FAKE_FAIL_NEXT": "1", "FLINKS_FAKE_FAIL_STATUS": "502"}, nil, 502},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr, _ := startEnv(t, tt.env, tt.args...)
+			req, err := http.NewRequest(http.MethodPost, "http://"+addr+tokenPath, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("flinks-auth-key", flinkstest.DefaultSecretKey)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("got %d, want %d", resp.StatusCode, tt.wantStatus)
+			}
+		})
+	}
+
+	err := run(context.Background(), nil, func(n string) string {
+		return map[string]string{"FLINKS_FAKE_LATENCY": "soon"}[n]
+	}, io.Discard, io.Discard, nil)
+	if exitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "FLINKS_FAKE_LATENCY") {
+		t.Errorf("FLINKS_FAKE_LATENCY=soon: got %v, want a usage error naming the variable", err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var stdout strings.Builder
+	if err := run(context.Background(), []string{"-version"}, func(string) string { return "" }, &stdout, io.Discard, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := stdout.String(); !strings.HasPrefix(got, "flinks-fake ") || strings.Count(got, "\n") != 1 {
+		t.Errorf("-version: got %q, want one line starting \"flinks-fake \"", got)
 	}
 }

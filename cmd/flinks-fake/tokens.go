@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
@@ -11,24 +12,30 @@ import (
 // Handler.Issued because they are not written in Go.
 const tokensPath = "/_fake/tokens"
 
-// withTokensList serves tokensPath beside the fake Flinks h.
+// withTokensList serves tokensPath and healthzPath beside the fake Flinks h.
 func withTokensList(h *flinkstest.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != tokensPath {
+		switch r.URL.Path {
+		case tokensPath, healthzPath:
+		default:
 			h.ServeHTTP(w, r)
 			return
 		}
 		if r.Method != http.MethodGet {
 			w.Header().Set("Allow", http.MethodGet)
-			http.Error(w, "flinks-fake: "+tokensPath+" answers GET only", http.StatusMethodNotAllowed)
+			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "flinks-fake: "+r.URL.Path+" answers GET only")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if r.URL.Path == healthzPath {
+			_, _ = io.WriteString(w, `{"status":"ok"}`+"\n")
 			return
 		}
 		issued := h.Issued()
 		if issued == nil {
 			issued = []flinkstest.IssuedToken{} // [] rather than null
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
 		_ = json.NewEncoder(w).Encode(issued)
 	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -16,12 +17,20 @@ import (
 // base URL and logs.
 func start(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
+	addr, logs := startEnv(t, nil, args...)
+	return "http://" + addr, logs
+}
+
+// startEnv runs flinks-fake with args and the environment env until the
+// test ends and returns the address it listens on and its logs.
+func startEnv(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(string) string { return "" }, logs, ready)
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(n string) string { return env[n] }, io.Discard, logs, ready)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -31,7 +40,7 @@ func start(t *testing.T, args ...string) (string, *syncBuffer) {
 	})
 	select {
 	case addr := <-ready:
-		return "http://" + addr, logs
+		return addr, logs
 	case err := <-done:
 		done <- err
 		t.Fatalf("run returned before serving: %v", err)
@@ -48,7 +57,12 @@ type tokenRecord struct {
 
 func listTokens(t *testing.T, base string) []tokenRecord {
 	t.Helper()
-	resp, err := http.Get(base + "/_fake/tokens")
+	return listTokensWith(t, http.DefaultClient, base)
+}
+
+func listTokensWith(t *testing.T, c *http.Client, base string) []tokenRecord {
+	t.Helper()
+	resp, err := c.Get(base + "/_fake/tokens")
 	if err != nil {
 		t.Fatal(err)
 	}

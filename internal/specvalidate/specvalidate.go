@@ -6,6 +6,7 @@ package specvalidate
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -61,6 +62,52 @@ func Load(spec []byte) (*Validator, error) {
 // Doc returns the loaded spec.
 func (v *Validator) Doc() *openapi3.T { return v.doc }
 
+// FindRoute returns the spec's operation for req's method and path, and
+// the path parameters; the error wraps routers.ErrPathNotFound or
+// routers.ErrMethodNotAllowed.
+func (v *Validator) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	return v.router.FindRoute(req)
+}
+
+// Operation returns the operation with the given operationId, its method
+// and its path template.
+func (v *Validator) Operation(operationID string) (op *openapi3.Operation, method, path string, err error) {
+	for tmpl, item := range v.doc.Paths.Map() {
+		for m, op := range item.Operations() {
+			if op.OperationID == operationID {
+				return op, m, tmpl, nil
+			}
+		}
+	}
+	return nil, "", "", fmt.Errorf("specvalidate: no operation %q in the spec", operationID)
+}
+
+// HeaderParam returns op's header parameter name, compared as HTTP
+// compares header names (without regard to letter case), or nil. The
+// returned parameter carries the spec's own spelling.
+func HeaderParam(op *openapi3.Operation, name string) *openapi3.Parameter {
+	for _, ref := range op.Parameters {
+		if p := ref.Value; p != nil && p.In == openapi3.ParameterInHeader && strings.EqualFold(p.Name, name) {
+			return p
+		}
+	}
+	return nil
+}
+
+// Example returns, as JSON, the example of op's response with the given
+// status and media type.
+func Example(op *openapi3.Operation, status int, mediaType string) ([]byte, error) {
+	resp := op.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		return nil, fmt.Errorf("specvalidate: operation %q has no %d response", op.OperationID, status)
+	}
+	mt := resp.Value.Content.Get(mediaType)
+	if mt == nil || mt.Example == nil {
+		return nil, fmt.Errorf("specvalidate: the %d response of %q has no %s example", status, op.OperationID, mediaType)
+	}
+	return json.Marshal(mt.Example)
+}
+
 // Request validates req (method, path, parameters, body) and returns the
 // input needed to validate the matching response. req's body, if any, is
 // restored so it can still be read afterwards.
@@ -105,18 +152,14 @@ func (v *Validator) Response(in *openapi3filter.RequestValidationInput, status i
 // {name} segments filled from params (left as templates when absent), so
 // that tests follow the spec when Flinks moves the operation.
 func (v *Validator) Path(operationID string, params map[string]string) (string, error) {
-	for tmpl, item := range v.doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			if op.OperationID != operationID {
-				continue
-			}
-			for name, value := range params {
-				tmpl = strings.ReplaceAll(tmpl, "{"+name+"}", value)
-			}
-			return tmpl, nil
-		}
+	_, _, tmpl, err := v.Operation(operationID)
+	if err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("specvalidate: no operation %q in the spec", operationID)
+	for name, value := range params {
+		tmpl = strings.ReplaceAll(tmpl, "{"+name+"}", value)
+	}
+	return tmpl, nil
 }
 
 // MustPath is Path on the embedded openapi.yaml for tests' package-level

@@ -1,6 +1,13 @@
 package specvalidate
 
-import "testing"
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	flinkstoken "github.com/flinkskit/flinks-token-go"
+)
 
 func TestPath(t *testing.T) {
 	v, err := Load([]byte(`openapi: 3.0.3
@@ -55,4 +62,97 @@ func TestMustPathReadsTheEmbeddedSpec(t *testing.T) {
 		}
 	}()
 	MustPath("noSuchOperation", nil)
+}
+
+// TestHeaderNamesIgnoreCase loads the embedded spec with its header
+// names in other letter cases: HeaderParam finds them by any spelling and
+// returns the spec's, and requests validate whatever case they send.
+func TestHeaderNamesIgnoreCase(t *testing.T) {
+	orig, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, method, _, err := orig.Operation("generateAuthorizeToken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var headers []string
+	for _, ref := range op.Parameters {
+		if ref.Value.In == "header" {
+			headers = append(headers, ref.Value.Name)
+		}
+	}
+	if len(headers) == 0 {
+		t.Fatal("the spec's token operation has no header parameters")
+	}
+	spellings := map[string]func(string) string{
+		"as is":     func(s string) string { return s },
+		"canonical": http.CanonicalHeaderKey,
+		"upper":     strings.ToUpper,
+		"lower":     strings.ToLower,
+	}
+	for specName, specCase := range spellings {
+		spec := string(flinkstoken.OpenAPI)
+		for _, h := range headers {
+			spec = strings.ReplaceAll(spec, "name: "+h+"\n", "name: "+specCase(h)+"\n")
+		}
+		v, err := Load([]byte(spec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		op, _, _, err := v.Operation("generateAuthorizeToken")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range headers {
+			p := HeaderParam(op, strings.ToLower(h))
+			if p == nil || p.Name != specCase(h) {
+				t.Errorf("spec %s: HeaderParam(%q): got %v, want the spec's spelling %q", specName, strings.ToLower(h), p, specCase(h))
+			}
+		}
+		for reqName, reqCase := range spellings {
+			p, err := v.Path("generateAuthorizeToken", map[string]string{"customerId": "c1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest(method, "http://127.0.0.1"+p, nil)
+			for _, h := range headers {
+				req.Header[reqCase(h)] = []string{"application/json"} // not canonicalised: as sent on the wire
+			}
+			req.Header = cloneCanonical(req.Header)
+			if _, err := v.Request(req); err != nil {
+				t.Errorf("spec %s, request %s: got %v, want the request to validate", specName, reqName, err)
+			}
+		}
+	}
+}
+
+// cloneCanonical returns h keyed as net/http's server keys received
+// headers: canonicalised, whatever case the client sent.
+func cloneCanonical(h http.Header) http.Header {
+	out := http.Header{}
+	for k, vs := range h {
+		for _, v := range vs {
+			out.Add(k, v)
+		}
+	}
+	return out
+}
+
+func TestExample(t *testing.T) {
+	v, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, _, _, err := v.Operation("generateAuthorizeToken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Example(op, http.StatusUnauthorized, "application/json")
+	if err != nil || !strings.Contains(string(got), `"HttpStatusCode":401`) {
+		t.Errorf("Example 401: got %s, %v; want the spec's 401 example", got, err)
+	}
+	if _, err := Example(op, http.StatusTeapot, "application/json"); err == nil {
+		t.Errorf("Example 418: got nil error, want one")
+	}
 }
