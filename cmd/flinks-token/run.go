@@ -57,7 +57,7 @@ Exit codes:
   2  usage error: bad flag, missing or malformed configuration
   3  unauthorized: Flinks rejected the secret key (401)
   4  other Flinks API error (non-2xx, malformed answer)
-  5  network error or timeout
+  5  network error or timeout (-timeout ran out, waits between attempts included)
 
 Examples:
   flinks-token -fake                      # no credentials, no network: an in-process fake Flinks
@@ -320,6 +320,11 @@ func exitCode(err error) int {
 		// Before the *APIError case: an interrupted wait between attempts
 		// wraps both context.Canceled and the last attempt's *APIError.
 		return exitOther
+	case errors.Is(err, context.DeadlineExceeded):
+		// Before the *APIError case too: -timeout running out before a
+		// retry (a 503's Retry-After past it) wraps the 503's *APIError,
+		// but the documented code for a timeout is 5.
+		return exitNetwork
 	case errors.As(err, &apiErr):
 		return exitAPI
 	default:

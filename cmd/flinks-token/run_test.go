@@ -93,6 +93,10 @@ func TestRun(t *testing.T) {
 		{name: "malformed answer", env: realEnv, fault: &flinkstest.Fault{Malformed: true}, wantCode: exitAPI, wantInErr: "malformed response"},
 		{name: "network error", args: []string{"-attempts", "1"}, env: with(realEnv, "FLINKS_BASE_URL", closed.URL), wantCode: exitNetwork, wantInErr: "check network access"},
 		{name: "timeout", args: []string{"-timeout", "50ms"}, env: realEnv, fault: &flinkstest.Fault{Latency: time.Hour}, wantCode: exitNetwork, wantInErr: "deadline exceeded"},
+		// The 503 asks for a wait (capped at the default MaxRetryAfter,
+		// 10s) past -timeout, so the client gives up at once, wrapping the
+		// 503's *APIError: still a timeout, exit 5, not 4.
+		{name: "timeout before a retry after a 503", args: []string{"-timeout", "3s"}, env: realEnv, fault: &flinkstest.Fault{Status: 503, RetryAfter: "3600"}, wantCode: exitNetwork, wantInErr: "503"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

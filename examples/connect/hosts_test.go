@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,8 +13,9 @@ import (
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
-// getWithHost sends GET url with a forged Host header, as a page that
-// DNS rebinding points at the app would.
+// getWithHost sends GET rawURL with host as its Host header ("" for the
+// URL's own), as a page that DNS rebinding points at the app would, and
+// returns the answer and its body.
 func getWithHost(t *testing.T, rawURL, host string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, rawURL, nil)
@@ -61,33 +59,24 @@ func TestHostCheck(t *testing.T) {
 	app := httptest.NewServer(checkHost(hosts, page))
 	t.Cleanup(app.Close)
 
+	// The matching itself is internal/localhost's (and its tests'); these
+	// show that every kind of Host reaches it through the app and that a
+	// refused one costs no token.
 	tests := []struct {
 		host  string
 		allow bool
 	}{
-		{"localhost", true},
 		{"localhost:8080", true},
-		{"LocalHost.:8080", true},
-		{"app.localhost:8080", true},
-		{"127.0.0.1", true},
 		{"127.0.0.1:8080", true},
-		{"127.9.8.7:80", true},
 		{"[::1]:8080", true},
-		{"app.internal", true},
 		{"APP.internal:443", true},
 		{"10.0.0.5:8080", true},
 		{"[fd00::1]:8080", true},
 
 		{"evil.example", false},
-		{"evil.example:8080", false},
-		{"localhost.evil.example", false},
-		{"evillocalhost", false},
-		{"127.0.0.1.nip.io", false},
+		{"localhost.evil.example:8080", false},
 		{"sub.app.internal", false},
-		{"10.0.0.6", false},
 		{"0.0.0.0:8080", false},
-		{"[::]:8080", false},
-		{"192.168.1.10:8080", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.host, func(t *testing.T) {
@@ -125,6 +114,9 @@ func TestParseAllowedHosts(t *testing.T) {
 		{"::1,fd00::1", false},
 		{"a.example,", true},
 		{"a.example:8080", true},
+		{"[fd00::1]:8080", true},
+		{"a.example:", true},
+		{"a b.example", true},
 		{"http://a.example", true},
 	}
 	for _, tt := range tests {
@@ -137,21 +129,7 @@ func TestParseAllowedHosts(t *testing.T) {
 // TestRunChecksHost: run serves the check in front of every route, and
 // -allowed-hosts adds names.
 func TestRunChecksHost(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
-	addrs := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	var stderr bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"-fake", "-addr", "127.0.0.1:0", "-allowed-hosts", "app.internal"}, noEnv, &stderr,
-			func(a net.Addr) { addrs <- a })
-	}()
-	var base string
-	select {
-	case a := <-addrs:
-		base = "http://" + a.String()
-	case err := <-done:
-		t.Fatalf("run returned before serving: %v\n%s", err, &stderr)
-	}
+	base, stop := startRun(t, "-fake", "-allowed-hosts", "app.internal")
 	for _, path := range []string{"/", "/healthz", "/static/connect.js", "/nothing"} {
 		if resp, body := getWithHost(t, base+path, "evil.example"); resp.StatusCode != http.StatusMisdirectedRequest {
 			t.Errorf("GET %s with Host evil.example: got %d, want 421:\n%s", path, resp.StatusCode, body)
@@ -160,8 +138,7 @@ func TestRunChecksHost(t *testing.T) {
 	if resp, body := getWithHost(t, base+"/", "app.internal:80"); resp.StatusCode != http.StatusOK {
 		t.Errorf("GET / with Host app.internal (in -allowed-hosts): got %d, want 200:\n%s", resp.StatusCode, body)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if _, err := stop(); err != nil {
 		t.Errorf("run after cancel: %v", err)
 	}
 }

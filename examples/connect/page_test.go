@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"html"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -20,18 +19,10 @@ import (
 
 var iframeTag = regexp.MustCompile(`<iframe id="flinks-connect" name="([^"]+)" title="Flinks Connect" src="([^"]+)" data-origin="([^"]+)"></iframe>`)
 
+// get sends GET rawURL with its own Host and returns the answer and its body.
 func get(t *testing.T, rawURL string) (*http.Response, string) {
 	t.Helper()
-	resp, err := http.Get(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(body)
+	return getWithHost(t, rawURL, "")
 }
 
 // iframe returns the iframe's name, src (unescaped) and data-origin.

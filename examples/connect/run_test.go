@@ -19,21 +19,7 @@ func noEnv(string) string { return "" }
 // TestRunFake runs what `go run . -fake` runs: the app on an in-process
 // fake, offline, until its context ends.
 func TestRunFake(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
-	addrs := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	var stderr bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"-fake", "-addr", "127.0.0.1:0", "-connect-param", "demo=true"}, noEnv, &stderr,
-			func(a net.Addr) { addrs <- a })
-	}()
-	var base string
-	select {
-	case a := <-addrs:
-		base = "http://" + a.String()
-	case err := <-done:
-		t.Fatalf("run returned before serving: %v\n%s", err, &stderr)
-	}
+	base, stop := startRun(t, "-fake", "-connect-param", "demo=true")
 
 	resp, body := get(t, base+"/")
 	if resp.StatusCode != http.StatusOK {
@@ -57,12 +43,37 @@ func TestRunFake(t *testing.T) {
 		t.Errorf("GET /healthz: got %d %s, want 200 ok", resp.StatusCode, body)
 	}
 
-	cancel()
-	if err := <-done; err != nil {
+	logged, err := stop()
+	if err != nil {
 		t.Errorf("run after cancel: got %v, want nil", err)
 	}
-	if strings.Contains(stderr.String(), flinkstest.DefaultSecretKey) {
-		t.Errorf("the secret key is in the log:\n%s", &stderr)
+	if strings.Contains(logged, flinkstest.DefaultSecretKey) {
+		t.Errorf("the secret key is in the log:\n%s", logged)
+	}
+}
+
+// startRun runs run with args and -addr 127.0.0.1:0 until stop, which
+// ends its context and returns what it logged and its error.
+func startRun(t *testing.T, args ...string) (base string, stop func() (logged string, err error)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- run(ctx, append(args, "-addr", "127.0.0.1:0"), noEnv, &stderr, func(a net.Addr) { addrs <- a })
+	}()
+	select {
+	case a := <-addrs:
+		base = "http://" + a.String()
+	case err := <-done:
+		cancel()
+		t.Fatalf("run returned before serving: %v\n%s", err, &stderr)
+	}
+	return base, func() (string, error) {
+		cancel()
+		err := <-done
+		return stderr.String(), err
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 func TestAllows(t *testing.T) {
-	h := New("flinks-fake", "Fake.Example.:4010", "10.0.0.5", "")
+	h := New("flinks-fake", "Fake.Example.:4010", "10.0.0.5", "[fd00::1]", "")
 	tests := []struct {
 		host string
 		want bool
@@ -16,22 +16,33 @@ func TestAllows(t *testing.T) {
 		{"localhost", true},
 		{"localhost:4010", true},
 		{"LOCALHOST.", true},
+		{"LocalHost.:8080", true},
 		{"app.localhost:8080", true},
+		{"App.Localhost.:8080", true},
 		{"127.0.0.1:4010", true},
 		{"127.9.8.7", true},
+		{"127.255.255.254", true},
 		{"[::1]:4010", true},
 		{"::1", true},
+		{"[0:0:0:0:0:0:0:1]:4010", true},
 		{"[::ffff:127.0.0.1]:1", true},
 		{"flinks-fake:4010", true},
 		{"FLINKS-FAKE", true},
 		{"fake.example", true},
 		{"10.0.0.5:99", true},
+		{"[FD00::1]:8080", true},
+		{"fd00::1", true},
 		{"", false},
 		{":4010", false},
 		{"evil.example", false},
 		{"localhost.evil.example", false},
 		{"127.0.0.1.evil.example", false},
 		{"evil-localhost", false},
+		{"evillocalhost", false},
+		{"128.0.0.1", false},
+		{"126.255.255.255", false},
+		{"sub.flinks-fake", false},
+		{"fd00::2", false},
 		{"10.0.0.6", false},
 		{"0.0.0.0", false},
 		{"[::]:4010", false},
