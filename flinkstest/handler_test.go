@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	flinkstoken "github.com/flinkskit/flinks-token-go"
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
@@ -21,6 +26,30 @@ var path = tokenPath(DefaultCustomerID)
 
 func tokenPath(customerID string) string {
 	return specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": customerID})
+}
+
+// withSegment returns path with its segment i (segment 0 is the empty
+// string before the leading slash, so i counts as the fake's messages do)
+// replaced by seg, or removed when seg is absent.
+func withSegment(i int, seg ...string) string {
+	segs := strings.Split(path, "/")
+	return strings.Join(slices.Concat(segs[:i], seg, segs[i+1:]), "/")
+}
+
+// wrongCase returns the position of a literal segment of the path
+// template tmpl and that segment in another letter case: lowered if it
+// has upper-case letters (the usual slip), else raised.
+func wrongCase(t *testing.T, tmpl []string) (int, string) {
+	t.Helper()
+	for _, f := range []func(string) string{strings.ToLower, strings.ToUpper} {
+		for i, seg := range tmpl {
+			if !strings.HasPrefix(seg, "{") && f(seg) != seg {
+				return i, f(seg)
+			}
+		}
+	}
+	t.Fatalf("the spec's path %s has no segment with letters", strings.Join(tmpl, "/"))
+	return 0, ""
 }
 
 func conformingRequest(key string) *http.Request {
@@ -59,28 +88,25 @@ type spec struct {
 // headers as the spec spells them.
 func specs(t *testing.T) []spec {
 	t.Helper()
-	v, err := specvalidate.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, _, _, err := v.Operation(tokenOperation)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := []spec{{"embedded", nil}}
 	for _, recase := range []struct {
 		name string
 		f    func(string) string
 	}{{"canonical", http.CanonicalHeaderKey}, {"upper", strings.ToUpper}, {"lower", strings.ToLower}} {
-		y, changed := string(flinkstoken.OpenAPI), false
-		for _, ref := range op.Parameters {
-			if p := ref.Value; p.In == "header" && recase.f(p.Name) != p.Name {
-				y = strings.ReplaceAll(y, "name: "+p.Name+"\n", "name: "+recase.f(p.Name)+"\n")
-				changed = true
+		changed := false
+		y, err := specvalidate.EditOperation(flinkstoken.OpenAPI, tokenOperation, func(op *openapi3.Operation) {
+			for _, ref := range op.Parameters {
+				if p := ref.Value; p.In == "header" && recase.f(p.Name) != p.Name {
+					p.Name = recase.f(p.Name)
+					changed = true
+				}
 			}
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 		if changed { // the spec may already spell its names so
-			out = append(out, spec{recase.name + " header names", []byte(y)})
+			out = append(out, spec{recase.name + " header names", y})
 		}
 	}
 	if len(out) < 3 {
@@ -146,6 +172,14 @@ func TestRequestFidelity(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The path cases break the segments of the spec's path template by
+	// position, and expect the fake to name them so.
+	tmpl := strings.Split(specvalidate.MustPath(tokenOperation, nil), "/")
+	last, idAt := len(tmpl)-1, slices.Index(tmpl, "{customerId}")
+	if idAt < 0 {
+		t.Fatalf("the spec's path %s has no {customerId} segment", strings.Join(tmpl, "/"))
+	}
+	casedAt, cased := wrongCase(t, tmpl)
 	tests := []struct {
 		name       string
 		strict     bool
@@ -178,15 +212,14 @@ func TestRequestFidelity(t *testing.T) {
 			wantStatus: 400, wantInMsg: []string{"Accept", "required"}},
 		{name: "GET", break_: func(r *http.Request) { r.Method = http.MethodGet },
 			wantStatus: 405, wantInMsg: []string{"method not allowed", "POST"}},
-		{name: "unknown operation", break_: func(r *http.Request) {
-			r.URL.Path = strings.TrimSuffix(path, "GenerateAuthorizeToken") + "NoSuchOperation"
-		}, wantStatus: 404, wantInMsg: []string{"segment 4", `"GenerateAuthorizeToken"`}},
-		{name: "segment in the wrong letter case", break_: func(r *http.Request) { r.URL.Path = strings.Replace(path, "BankingServices", "bankingservices", 1) },
-			wantStatus: 404, wantInMsg: []string{"segment 3", "letter case", `"BankingServices"`}},
-		{name: "empty customer id", break_: func(r *http.Request) { r.URL.Path = strings.Replace(path, DefaultCustomerID, "", 1) },
-			wantStatus: 404, wantInMsg: []string{"segment 2", "{customerId}", "empty"}},
-		{name: "no customer id", break_: func(r *http.Request) { r.URL.Path = strings.Replace(path, "/"+DefaultCustomerID, "", 1) },
-			wantStatus: 404, wantInMsg: []string{"the path has 3 segments", "has 4"}},
+		{name: "unknown operation", break_: func(r *http.Request) { r.URL.Path = withSegment(last, "NoSuchOperation") },
+			wantStatus: 404, wantInMsg: []string{fmt.Sprintf("segment %d", last), strconv.Quote(tmpl[last])}},
+		{name: "segment in the wrong letter case", break_: func(r *http.Request) { r.URL.Path = withSegment(casedAt, cased) },
+			wantStatus: 404, wantInMsg: []string{fmt.Sprintf("segment %d", casedAt), "letter case", strconv.Quote(tmpl[casedAt])}},
+		{name: "empty customer id", break_: func(r *http.Request) { r.URL.Path = withSegment(idAt, "") },
+			wantStatus: 404, wantInMsg: []string{fmt.Sprintf("segment %d", idAt), "{customerId}", "empty"}},
+		{name: "no customer id", break_: func(r *http.Request) { r.URL.Path = withSegment(idAt) },
+			wantStatus: 404, wantInMsg: []string{fmt.Sprintf("the path has %d segments", last-1), fmt.Sprintf("has %d", last)}},
 		{name: "key header twice", break_: func(r *http.Request) { r.Header.Add(keyHeader, "other") },
 			wantStatus: 400, wantInMsg: []string{"sent 2 times"}},
 		{name: "customer id not a GUID", break_: func(r *http.Request) { r.URL.Path = tokenPath("not-a-guid") },
@@ -452,13 +485,14 @@ func TestFaultValidation(t *testing.T) {
 // that a value breaking its schema gets Flinks' INVALID_REQUEST naming the
 // header and its type, never the value or kin-openapi's wording.
 func TestInvalidParameterNamed(t *testing.T) {
-	const accept = "        - name: Accept\n"
-	y := string(flinkstoken.OpenAPI)
-	if !strings.Contains(y, accept) {
-		t.Fatalf("the spec has no %q to add a header before", accept)
+	y, err := specvalidate.EditOperation(flinkstoken.OpenAPI, tokenOperation, func(op *openapi3.Operation) {
+		op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: openapi3.NewHeaderParameter("X-Retry-Count").
+			WithSchema(openapi3.NewIntegerSchema())})
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	y = strings.Replace(y, accept, "        - name: X-Retry-Count\n          in: header\n          schema:\n            type: integer\n"+accept, 1)
-	h := NewHandler(withSpec([]byte(y)))
+	h := NewHandler(withSpec(y))
 	tests := []struct {
 		value      string
 		wantStatus int

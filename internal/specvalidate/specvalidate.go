@@ -72,7 +72,11 @@ func (v *Validator) FindRoute(req *http.Request) (*routers.Route, map[string]str
 // Operation returns the operation with the given operationId, its method
 // and its path template.
 func (v *Validator) Operation(operationID string) (op *openapi3.Operation, method, path string, err error) {
-	for tmpl, item := range v.doc.Paths.Map() {
+	return operation(v.doc, operationID)
+}
+
+func operation(doc *openapi3.T, operationID string) (op *openapi3.Operation, method, path string, err error) {
+	for tmpl, item := range doc.Paths.Map() {
 		for m, op := range item.Operations() {
 			if op.OperationID == operationID {
 				return op, m, tmpl, nil
@@ -80,6 +84,28 @@ func (v *Validator) Operation(operationID string) (op *openapi3.Operation, metho
 		}
 	}
 	return nil, "", "", fmt.Errorf("specvalidate: no operation %q in the spec", operationID)
+}
+
+// EditOperation returns a copy of spec (YAML or JSON) in which edit has
+// changed the operation with the given operationId, serialised as JSON,
+// which Load reads as it reads YAML. Tests derive variants of the spec
+// with it (a header renamed, a parameter added) by editing the parsed
+// document, so that they hold whatever the page's layout.
+func EditOperation(spec []byte, operationID string, edit func(*openapi3.Operation)) ([]byte, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(spec)
+	if err != nil {
+		return nil, fmt.Errorf("specvalidate: load spec: %w", err)
+	}
+	op, _, _, err := operation(doc, operationID)
+	if err != nil {
+		return nil, err
+	}
+	edit(op)
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("specvalidate: serialise the edited spec: %w", err)
+	}
+	return out, nil
 }
 
 // HeaderParam returns op's header parameter name, compared as HTTP

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	flinkstoken "github.com/flinkskit/flinks-token-go"
 )
 
@@ -92,11 +94,17 @@ func TestHeaderNamesIgnoreCase(t *testing.T) {
 		"lower":     strings.ToLower,
 	}
 	for specName, specCase := range spellings {
-		spec := string(flinkstoken.OpenAPI)
-		for _, h := range headers {
-			spec = strings.ReplaceAll(spec, "name: "+h+"\n", "name: "+specCase(h)+"\n")
+		spec, err := EditOperation(flinkstoken.OpenAPI, "generateAuthorizeToken", func(op *openapi3.Operation) {
+			for _, ref := range op.Parameters {
+				if ref.Value.In == "header" {
+					ref.Value.Name = specCase(ref.Value.Name)
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		v, err := Load([]byte(spec))
+		v, err := Load(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,5 +162,55 @@ func TestExample(t *testing.T) {
 	}
 	if _, err := Example(op, http.StatusTeapot, "application/json"); err == nil {
 		t.Errorf("Example 418: got nil error, want one")
+	}
+}
+
+// TestEditOperation checks that an edited copy of the spec loads, carries
+// the edit and keeps the rest, and that a missing operation or a spec that
+// does not parse is an error.
+func TestEditOperation(t *testing.T) {
+	tests := []struct {
+		name    string
+		spec    []byte
+		op      string
+		wantErr string
+	}{
+		{"embedded spec", flinkstoken.OpenAPI, "generateAuthorizeToken", ""},
+		{"no such operation", flinkstoken.OpenAPI, "noSuchOperation", `no operation "noSuchOperation"`},
+		{"not a spec", []byte("paths: [unclosed"), "generateAuthorizeToken", "load spec"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := EditOperation(tt.spec, tt.op, func(op *openapi3.Operation) { op.Summary = "edited" })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			orig, err := Load(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited, err := Load(got)
+			if err != nil {
+				t.Fatalf("the edited spec does not load: %v", err)
+			}
+			op, method, tmpl, _ := orig.Operation(tt.op)
+			eop, emethod, etmpl, err := edited.Operation(tt.op)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if eop.Summary != "edited" {
+				t.Errorf("summary: got %q, want the edit", eop.Summary)
+			}
+			if emethod != method || etmpl != tmpl || len(eop.Parameters) != len(op.Parameters) || len(eop.Responses.Map()) != len(op.Responses.Map()) {
+				t.Errorf("edited operation: got %s %s with %d parameters and %d responses, want %s %s with %d and %d",
+					emethod, etmpl, len(eop.Parameters), len(eop.Responses.Map()), method, tmpl, len(op.Parameters), len(op.Responses.Map()))
+			}
+		})
 	}
 }
