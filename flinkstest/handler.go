@@ -13,7 +13,7 @@ import (
 
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/flinkskit/flinks-token-go/api"
+	"github.com/flinkskit/flinks-token-go/internal/fakeapi"
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
@@ -122,7 +122,7 @@ func NewHandler(opts ...Option) *Handler {
 		panic(fmt.Sprintf("flinkstest: WithMaxIssued(%d): want at least 1", h.issued.max))
 	}
 	h.literal = h.literalSegments()
-	h.routes = api.HandlerWithOptions(api.NewStrictHandler(strictFlinks{h}, nil), api.StdHTTPServerOptions{
+	h.routes = fakeapi.HandlerWithOptions(fakeapi.NewStrictHandler(strictFlinks{h}, nil), fakeapi.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, http.StatusBadRequest, "INVALID_REQUEST", h.scrub(err.Error(), r))
 		},
@@ -176,17 +176,17 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 // strictFlinks implements the generated strict server interface.
 type strictFlinks struct{ h *Handler }
 
-func (s strictFlinks) GenerateAuthorizeToken(_ context.Context, req api.GenerateAuthorizeTokenRequestObject) (api.GenerateAuthorizeTokenResponseObject, error) {
+func (s strictFlinks) GenerateAuthorizeToken(_ context.Context, req fakeapi.GenerateAuthorizeTokenRequestObject) (fakeapi.GenerateAuthorizeTokenResponseObject, error) {
 	h := s.h
 	if !h.secretKeys[req.Params.FlinksAuthKey] || !h.customerIDs[req.CustomerId] {
-		return api.GenerateAuthorizeToken401JSONResponse{
+		return fakeapi.GenerateAuthorizeToken401JSONResponse{
 			HttpStatusCode: ptr(http.StatusUnauthorized),
 			Message:        ptr(unauthorizedMessage),
 			FlinksCode:     ptr(unauthorizedCode),
 		}, nil
 	}
 	token := h.issue(req.CustomerId)
-	return api.GenerateAuthorizeToken200JSONResponse{HttpStatusCode: ptr(http.StatusOK), Token: &token}, nil
+	return fakeapi.GenerateAuthorizeToken200JSONResponse{HttpStatusCode: ptr(http.StatusOK), Token: &token}, nil
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -194,7 +194,7 @@ func ptr[T any](v T) *T { return &v }
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(api.GenerateAuthorizeToken401JSONResponseBody{
+	_ = json.NewEncoder(w).Encode(fakeapi.GenerateAuthorizeToken401JSONResponseBody{
 		HttpStatusCode: &status, FlinksCode: &code, Message: &message,
 	})
 }
