@@ -29,22 +29,46 @@ func TestNormalizeDropsMediaTypeParameters(t *testing.T) {
 	}
 }
 
-// refSpec is openapi.yaml with the token operation's 200 body moved to a
-// component named like the generated client wrapper, as Flinks' other
-// pages do; also, when other is set, a second operation using it.
-func refSpec(t *testing.T, other bool) []byte {
-	t.Helper()
-	s := string(flinkstoken.OpenAPI)
-	body := "              schema:\n                type: object\n                properties:\n                  HttpStatusCode:\n                    type: integer\n                  Token:\n                    type: string\n"
-	if !strings.Contains(s, body) {
-		t.Fatal("openapi.yaml no longer has the inline 200 body this test moves")
-	}
-	s = strings.Replace(s, body, "              schema:\n                $ref: '#/components/schemas/GenerateAuthorizeTokenResponse'\n", 1)
-	s = strings.Replace(s, "paths:\n", "components:\n  schemas:\n    GenerateAuthorizeTokenResponse:\n"+
-		"      type: object\n      properties:\n        Token:\n          type: string\npaths:\n", 1)
+// refSpec is a token operation whose 200 body is a component named like
+// the generated client wrapper, as Flinks' other pages do; when other is
+// set, a second operation uses the component too. It is written out here,
+// not derived from openapi.yaml, which is a fixture's spec inside a
+// specsync trial.
+func refSpec(other bool) []byte {
+	s := `openapi: 3.0.3
+info: {title: t, version: "1"}
+components:
+  schemas:
+    GenerateAuthorizeTokenResponse:
+      type: object
+      properties:
+        Token: {type: string}
+paths:
+  /v3/{customerId}/BankingServices/GenerateAuthorizeToken:
+    post:
+      operationId: generateAuthorizeToken
+      parameters:
+        - {name: customerId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/GenerateAuthorizeTokenResponse'
+`
 	if other {
-		s += "  /other:\n    get:\n      operationId: other\n      responses:\n        '200':\n          description: ok\n" +
-			"          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/GenerateAuthorizeTokenResponse'\n"
+		s += `  /other:
+    get:
+      operationId: other
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/GenerateAuthorizeTokenResponse'
+`
 	}
 	return []byte(s)
 }
@@ -56,8 +80,8 @@ func TestNormalizeRefs(t *testing.T) {
 		components []string // component schemas left
 		otherRef   string   // the second operation's 200 schema ref
 	}{
-		{name: "token responses inlined, component dropped", spec: refSpec(t, false)},
-		{name: "component used elsewhere renamed", spec: refSpec(t, true), components: []string{"GenerateAuthorizeTokenResponseSchema"}, otherRef: "#/components/schemas/GenerateAuthorizeTokenResponseSchema"},
+		{name: "token responses inlined, component dropped", spec: refSpec(false)},
+		{name: "component used elsewhere renamed", spec: refSpec(true), components: []string{"GenerateAuthorizeTokenResponseSchema"}, otherRef: "#/components/schemas/GenerateAuthorizeTokenResponseSchema"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
