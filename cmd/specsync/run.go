@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/flinkskit/flinks-token-go/internal/specpage"
@@ -205,7 +206,7 @@ func (r *report) runTrial(ctx context.Context, tr *trial, failOnBreaking bool, p
 		}
 		if out, err := tr.goCmd(ctx, tr.dir, args...); err != nil {
 			name := s.name
-			if strings.Contains(out, "[build failed]") || strings.Contains(out, "[setup failed]") {
+			if didNotCompile(out) {
 				name = "the build (" + s.name + " did not compile)"
 			}
 			return fail(name, out)
@@ -239,12 +240,25 @@ func (r *report) breakingSummary() string {
 	return strings.Join(parts, "; ")
 }
 
-// failingPackages lists the packages go test reported as failing.
+// didNotCompile reports whether a go command's output shows compile
+// errors: go test marks the package, go vet heads the errors with
+// "# package".
+func didNotCompile(out string) bool {
+	return strings.Contains(out, "[build failed]") || strings.Contains(out, "[setup failed]") ||
+		strings.HasPrefix(out, "# ") || strings.Contains(out, "\n# ")
+}
+
+// failingPackages lists the packages go test reported as failing, or that
+// go vet or go test could not compile.
 func failingPackages(out string) string {
 	var pkgs []string
 	for line := range strings.Lines(out) {
-		if rest, ok := strings.CutPrefix(line, "FAIL\t"); ok {
-			pkgs = append(pkgs, strings.Fields(rest)[0])
+		rest, ok := strings.CutPrefix(line, "FAIL\t")
+		if !ok {
+			rest, ok = strings.CutPrefix(line, "# ")
+		}
+		if f := strings.Fields(rest); ok && len(f) > 0 && !slices.Contains(pkgs, f[0]) {
+			pkgs = append(pkgs, f[0])
 		}
 	}
 	if len(pkgs) == 0 {

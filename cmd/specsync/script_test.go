@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -66,6 +67,10 @@ func TestWorkflowScript(t *testing.T) {
 			}
 			if !strings.Contains(generated(t, dir), tt.api) {
 				t.Errorf("api/ lacks %q", tt.api)
+			}
+			log, _ := os.ReadFile(filepath.Join(dir, "CHANGELOG.md"))
+			if applied := slices.Contains(tt.outputs, "changed=true"); applied != strings.Contains(string(log), "- Flinks spec update from "+fixture(t, tt.fixture)+" (suggested bump: minor") {
+				t.Errorf("applied %v, but CHANGELOG.md:\n%s", applied, log)
 			}
 			if rep, _ := os.ReadFile(report); !bytes.Equal(rep, stdout.Bytes()) {
 				t.Errorf("report file %q differs from what the script printed", rep)

@@ -39,6 +39,9 @@ var generatedDirs = []string{"api", filepath.Join("internal", "fakeapi")}
 // reported by specsync and must not fail CI by itself.
 const staticcheckChecks = "inherit,-SA1019"
 
+// cancelWait bounds how long an interrupted command may take to clean up.
+const cancelWait = 5 * time.Second
+
 // trial is a temporary copy of the module holding the new spec.
 type trial struct {
 	module string // the module's own root
@@ -49,9 +52,7 @@ type trial struct {
 }
 
 // newTrial copies the module at module (without .git) to a temporary
-// directory and puts spec in it as openapi.yaml. Everything the trial's
-// commands create, go build's work directories included (GOTMPDIR), is
-// under that directory, so Close removes it all.
+// directory and puts spec in it as openapi.yaml.
 func newTrial(module string, spec []byte) (*trial, error) {
 	if os.Getenv(inTrialEnv) != "" {
 		return nil, errors.New("refusing to start a trial inside a trial: a test that runs specsync must skip under -short")
@@ -61,17 +62,14 @@ func newTrial(module string, spec []byte) (*trial, error) {
 		return nil, err
 	}
 	t := &trial{module: module, dir: filepath.Join(tmp, "module"), exp: filepath.Join(tmp, "exports")}
-	gotmp := filepath.Join(tmp, "gotmp")
-	t.env = append(os.Environ(), "GOTMPDIR="+gotmp, "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"), inTrialEnv+"=1")
+	t.env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"), inTrialEnv+"=1")
 	if err := copyTree(module, t.dir); err != nil {
 		t.Close()
 		return nil, fmt.Errorf("copy the module to a temporary directory: %w", err)
 	}
-	for _, d := range []string{t.exp, gotmp} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Close()
-			return nil, err
-		}
+	if err := os.Mkdir(t.exp, 0o700); err != nil {
+		t.Close()
+		return nil, err
 	}
 	if err := os.WriteFile(filepath.Join(t.dir, "openapi.yaml"), spec, 0o644); err != nil {
 		t.Close()
@@ -163,14 +161,16 @@ func (t *trial) goCmd(ctx context.Context, dir string, args ...string) (string, 
 
 // runGroup runs name in dir in a process group of its own and returns its
 // output, bounded. When ctx ends (SIGINT or SIGTERM in main), the whole
-// group is killed: go and what it started, test binaries and generators
-// included.
+// group gets SIGINT: go and what it started, test binaries and generators
+// included; go removes its work directories ($TMPDIR/go-build*) on SIGINT.
+// Whatever is left of the group after cancelWait, or when the command
+// ends, is killed.
 func runGroup(ctx context.Context, dir string, env []string, name string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 10 * time.Second
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+	cmd.WaitDelay = cancelWait
 	out := &limitedBuffer{max: maxToolOutput}
 	cmd.Stdout, cmd.Stderr = out, out
 	err := cmd.Run()
