@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -57,9 +59,16 @@ func newTrial(module string, spec []byte) (*trial, error) {
 	if os.Getenv(inTrialEnv) != "" {
 		return nil, errors.New("refusing to start a trial inside a trial: a test that runs specsync must skip under -short")
 	}
-	tmp, err := os.MkdirTemp("", "specsync-trial-")
-	if err != nil {
-		return nil, err
+	// The same spec gets the same directory, so that go test's cached
+	// results, which record the absolute paths of the files tests open,
+	// carry over from one trial to the next; a directory taken by a
+	// concurrent trial (or left by a killed one) means a fresh one.
+	sum := sha256.Sum256(spec)
+	tmp := filepath.Join(os.TempDir(), "specsync-trial-"+hex.EncodeToString(sum[:8]))
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		if tmp, err = os.MkdirTemp("", "specsync-trial-"); err != nil {
+			return nil, err
+		}
 	}
 	t := &trial{module: module, dir: filepath.Join(tmp, "module"), exp: filepath.Join(tmp, "exports")}
 	t.env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"), inTrialEnv+"=1")
@@ -263,7 +272,12 @@ func copyFile(src, dst string) error {
 		out.Close()
 		return err
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return err
+	}
+	// The source's time, so that go test does not take the copy for a
+	// file just modified, whose test results it never caches.
+	return os.Chtimes(dst, fi.ModTime(), fi.ModTime())
 }
 
 // limitedBuffer keeps the first max bytes written to it.
