@@ -131,13 +131,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		rep.print(stdout)
 		return err
 	}
-	if err := apply(*dir, tr, spec, rep, os.Rename); err != nil {
+	replaced, err := apply(*dir, tr, spec, rep, os.Rename)
+	if err != nil {
 		rep.trial += "\n\nNot applied: " + err.Error()
 		rep.failed = true
 		rep.print(stdout)
 		return err
 	}
-	rep.trial += "\n\nApplied: openapi.yaml, api/, internal/fakeapi/ and CHANGELOG.md replaced. Review git diff, commit."
+	rep.trial += "\n\nApplied: " + strings.Join(replaced, ", ") + " replaced. Review git diff, commit."
 	rep.print(stdout)
 	return nil
 }
@@ -154,9 +155,9 @@ func interrupted(ctx context.Context, err error) error {
 }
 
 // apply replaces openapi.yaml, the generated directories and CHANGELOG.md
-// (with an entry for this update) in one switch: all of them or none.
-// rename is os.Rename; tests pass one that fails.
-func apply(dir string, tr *trial, spec []byte, rep *report, rename func(oldpath, newpath string) error) error {
+// (with an entry for this update) in one switch: all of them or none, and
+// names what it replaced. rename is os.Rename; tests pass one that fails.
+func apply(dir string, tr *trial, spec []byte, rep *report, rename func(oldpath, newpath string) error) ([]string, error) {
 	rs := []replacement{{path: filepath.Join(dir, "openapi.yaml"), data: spec}}
 	for _, d := range generatedDirs {
 		rs = append(rs, replacement{path: filepath.Join(dir, d), from: filepath.Join(tr.dir, d)})
@@ -165,13 +166,21 @@ func apply(dir string, tr *trial, spec []byte, rep *report, rename func(oldpath,
 	if old, err := os.ReadFile(changelogPath); err == nil {
 		updated, err := addToChangelog(string(old), rep.changelogEntry())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rs = append(rs, replacement{path: changelogPath, data: []byte(updated)})
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("read CHANGELOG.md: %w", err)
+		return nil, fmt.Errorf("read CHANGELOG.md: %w", err)
 	}
-	return switchTree(rs, rename)
+	var names []string
+	for _, r := range rs {
+		rel, _ := filepath.Rel(dir, r.path)
+		if r.from != "" {
+			rel += "/"
+		}
+		names = append(names, filepath.ToSlash(rel))
+	}
+	return names, switchTree(rs, rename)
 }
 
 // runTrial regenerates, diffs and runs what make test runs in tr, filling

@@ -96,7 +96,7 @@ func TestApplyAllOrNothing(t *testing.T) {
 			dir, tr := fakeModule(t)
 			before := snapshot(t, dir)
 			n := 0
-			err := apply(dir, tr, []byte("new spec"), rep, func(oldpath, newpath string) error {
+			_, err := apply(dir, tr, []byte("new spec"), rep, func(oldpath, newpath string) error {
 				if n++; n == fail {
 					return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: syscall.EROFS}
 				}
@@ -112,8 +112,12 @@ func TestApplyAllOrNothing(t *testing.T) {
 	}
 	t.Run("no fault", func(t *testing.T) {
 		dir, tr := fakeModule(t)
-		if err := apply(dir, tr, []byte("new spec"), rep, os.Rename); err != nil {
+		replaced, err := apply(dir, tr, []byte("new spec"), rep, os.Rename)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if want := []string{"openapi.yaml", "api/", "internal/fakeapi/", "CHANGELOG.md"}; !slices.Equal(replaced, want) {
+			t.Errorf("got replaced %q, want %q", replaced, want)
 		}
 		after := snapshot(t, dir)
 		for _, d := range generatedDirs {
