@@ -1,5 +1,5 @@
 // Package flinkstoken holds the Flinks /GenerateAuthorizeToken OpenAPI spec
-// that the api package is generated from.
+// that the api package (and the fake's internal/fakeapi) is generated from.
 package flinkstoken
 
 //go:generate go run ./internal/apigen

@@ -6,7 +6,8 @@
 # make would turn its exit code (0 applied or unchanged, 1 invalid or failed,
 # 2 usage, 3 breaking refused) into their own. It writes the report to
 # $REPORT (default spec-report.md) and, when $GITHUB_OUTPUT is set, the step
-# outputs changed (true when openapi.yaml and api/ were replaced), breaking
+# outputs changed (true when openapi.yaml, api/, internal/fakeapi/ and CHANGELOG.md
+# were replaced), breaking
 # (true when the report suggests a major bump), bump and exit.
 # Extra specsync flags go in $SPECSYNC_FLAGS (e.g. -fail-on-breaking).
 set -uo pipefail

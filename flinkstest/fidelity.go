@@ -12,7 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/flinkskit/flinks-token-go/api"
+	"github.com/flinkskit/flinks-token-go/internal/fakeapi"
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
@@ -256,15 +256,15 @@ func isGUID(s string) bool {
 // generatedRefusal names, without the generated code's wording or the
 // value sent, the parameter the generated server refused.
 func generatedRefusal(err error) string {
-	if e, ok := errors.AsType[*api.TooManyValuesForParamError](err); ok {
+	if e, ok := errors.AsType[*fakeapi.TooManyValuesForParamError](err); ok {
 		return fmt.Sprintf("parameter %s was sent %d times; send it once", e.ParamName, e.Count)
 	}
 	var name string
-	if e, ok := errors.AsType[*api.InvalidParamFormatError](err); ok {
+	if e, ok := errors.AsType[*fakeapi.InvalidParamFormatError](err); ok {
 		name = e.ParamName
-	} else if e, ok := errors.AsType[*api.RequiredHeaderError](err); ok {
+	} else if e, ok := errors.AsType[*fakeapi.RequiredHeaderError](err); ok {
 		name = e.ParamName
-	} else if e, ok := errors.AsType[*api.RequiredParamError](err); ok {
+	} else if e, ok := errors.AsType[*fakeapi.RequiredParamError](err); ok {
 		name = e.ParamName
 	}
 	if name == "" {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/flinkskit/flinks-token-go/api"
+	"github.com/flinkskit/flinks-token-go/internal/fakeapi"
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
@@ -109,7 +109,7 @@ type Handler struct {
 
 	validator    *specvalidate.Validator
 	literal      map[string]bool // path segments the spec spells out
-	unauthorized api.GenerateAuthorizeToken401JSONResponse
+	unauthorized fakeapi.GenerateAuthorizeToken401JSONResponse
 	routes       http.Handler
 
 	mu     sync.Mutex
@@ -139,7 +139,7 @@ func NewHandler(opts ...Option) *Handler {
 		panic(err)
 	}
 	h.literal = h.literalSegments()
-	h.routes = api.HandlerWithOptions(api.NewStrictHandler(strictFlinks{h}, nil), api.StdHTTPServerOptions{
+	h.routes = fakeapi.HandlerWithOptions(fakeapi.NewStrictHandler(strictFlinks{h}, nil), fakeapi.StdHTTPServerOptions{
 		// Reached only by what the spec validation let through and the
 		// generated code still refuses: say so without its wording.
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -215,7 +215,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 // strictFlinks implements the generated strict server interface.
 type strictFlinks struct{ h *Handler }
 
-func (s strictFlinks) GenerateAuthorizeToken(ctx context.Context, req api.GenerateAuthorizeTokenRequestObject) (api.GenerateAuthorizeTokenResponseObject, error) {
+func (s strictFlinks) GenerateAuthorizeToken(ctx context.Context, req fakeapi.GenerateAuthorizeTokenRequestObject) (fakeapi.GenerateAuthorizeTokenResponseObject, error) {
 	h := s.h
 	keyOK, customerOK := h.secretKeys[req.Params.FlinksAuthKey], h.customerIDs[req.CustomerId]
 	if !keyOK || !customerOK {
@@ -230,7 +230,7 @@ func (s strictFlinks) GenerateAuthorizeToken(ctx context.Context, req api.Genera
 		return h.unauthorized, nil
 	}
 	token := h.issue(req.CustomerId)
-	return api.GenerateAuthorizeToken200JSONResponse{HttpStatusCode: ptr(http.StatusOK), Token: &token}, nil
+	return fakeapi.GenerateAuthorizeToken200JSONResponse{HttpStatusCode: ptr(http.StatusOK), Token: &token}, nil
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -238,7 +238,7 @@ func ptr[T any](v T) *T { return &v }
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(api.GenerateAuthorizeToken401JSONResponseBody{
+	_ = json.NewEncoder(w).Encode(fakeapi.GenerateAuthorizeToken401JSONResponseBody{
 		HttpStatusCode: &status, FlinksCode: &code, Message: &message,
 	})
 }

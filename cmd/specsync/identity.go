@@ -131,3 +131,37 @@ func nullableOnly(types *yaml.Node) bool {
 	}
 	return nonNull <= 1
 }
+
+// formChanges lists changes oasdiff does not report because they do not
+// change the wire, but that generated code or tests may still see: a
+// header parameter whose name changes only its letter case.
+func formChanges(current, next []byte) []string {
+	loader := openapi3.NewLoader()
+	old, err1 := loader.LoadFromData(current)
+	doc, err2 := openapi3.NewLoader().LoadFromData(next)
+	if err1 != nil || err2 != nil || old.Paths == nil || doc.Paths == nil {
+		return nil
+	}
+	var notes []string
+	for path, item := range doc.Paths.Map() {
+		oldItem := old.Paths.Find(path)
+		if oldItem == nil {
+			continue
+		}
+		for method, op := range item.Operations() {
+			oldOp := oldItem.GetOperation(method)
+			if oldOp == nil {
+				continue
+			}
+			for _, p := range op.Parameters {
+				for _, q := range oldOp.Parameters {
+					if p.Value != nil && q.Value != nil && p.Value.In == "header" && q.Value.In == "header" &&
+						p.Value.Name != q.Value.Name && strings.EqualFold(p.Value.Name, q.Value.Name) {
+						notes = append(notes, fmt.Sprintf("%s %s: header %s is now spelled %s; HTTP header names are case-insensitive, so the wire is the same, but code comparing the name exactly is not", method, path, q.Value.Name, p.Value.Name))
+					}
+				}
+			}
+		}
+	}
+	return notes
+}

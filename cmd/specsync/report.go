@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 )
@@ -47,15 +45,12 @@ func diff(ctx context.Context, dir string, current, next []byte) (changes, error
 	if err := os.WriteFile(revision, next, 0o600); err != nil {
 		return nil, err
 	}
-	var out, errOut bytes.Buffer
-	cmd := exec.CommandContext(ctx, "go", "tool", "-modfile=tools/go.mod", "oasdiff", "changelog", base, revision, "--format", "json")
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("oasdiff changelog: %w: %s", err, bytes.TrimSpace(errOut.Bytes()))
+	out, err := runGroup(ctx, dir, os.Environ(), "go", "tool", "-modfile=tools/go.mod", "oasdiff", "changelog", base, revision, "--format", "json")
+	if err != nil {
+		return nil, fmt.Errorf("oasdiff changelog: %w: %s", err, firstLines(out, 10))
 	}
 	var cs changes
-	if err := json.Unmarshal(out.Bytes(), &cs); err != nil {
+	if err := json.Unmarshal([]byte(out), &cs); err != nil {
 		return nil, fmt.Errorf("oasdiff changelog: unreadable output: %w", err)
 	}
 	return cs, nil
@@ -66,7 +61,13 @@ type report struct {
 	src     string
 	wire    changes
 	golevel []goChanges
-	trial   string // what the trial in a temporary copy did
+	trial   string   // what the trial in a temporary copy did
+	failed  bool     // the trial or the switch failed: nothing to bump
+	form    []string // changes in form only (formChanges)
+
+	// behaviour says, in plain words, what the generated code now does
+	// differently for existing callers (parserChanges).
+	behaviour []string
 }
 
 func (r *report) goIncompatible() []string {
@@ -95,17 +96,33 @@ func (r *report) breaking() bool {
 // bump suggests the semantic version bump for the module and says why.
 func (r *report) bump() (string, string) {
 	switch {
+	case r.failed:
+		return "none", "nothing was applied"
 	case r.wire.breaking() > 0 && len(r.goIncompatible()) > 0:
 		return "major", "breaking wire-level changes, and Go importers of api or tokenclient lose or see changed identifiers"
 	case r.wire.breaking() > 0:
 		return "major", "breaking wire-level changes: requests or responses Flinks accepted or sent before no longer match"
 	case len(r.goIncompatible()) > 0:
 		return "major", "Go importers of api or tokenclient lose or see changed identifiers"
+	case len(r.behaviour) > 0:
+		return "minor", "additions, but the generated parser behaves differently for existing callers (see Generated code)"
+	case r.deprecated():
+		return "minor", "a deprecation: existing callers keep working, plan a replacement"
 	case len(r.wire) > 0 || r.goCompatible() > 0:
 		return "minor", "additions only: existing callers and importers keep working"
 	default:
 		return "patch", "the document differs only in prose, examples or layout"
 	}
+}
+
+// deprecated reports whether the new spec deprecates something.
+func (r *report) deprecated() bool {
+	for _, c := range r.wire {
+		if strings.Contains(c.ID, "deprecated") {
+			return true
+		}
+	}
+	return false
 }
 
 // print writes the report as markdown, so that it can be a pull request's
@@ -122,8 +139,11 @@ func (r *report) print(w io.Writer) {
 			if c.Path == "" {
 				where = "spec"
 			}
-			fmt.Fprintf(w, "- %s %s: %s [%s]\n", levelName(c.Level), where, c.Text, c.ID)
+			fmt.Fprintf(w, "- %s %s: %s [%s]\n", levelName(c.Level), printable(where, 300), printable(c.Text, 500), printable(c.ID, 100))
 		}
+	}
+	for _, n := range r.form {
+		fmt.Fprintf(w, "- form only: %s\n", printable(n, 500))
 	}
 	fmt.Fprintf(w, "\n### Go level (apidiff, for importers of %s)\n\n", strings.Join(clientPackages, " and "))
 	if len(r.golevel) == 0 {
@@ -138,6 +158,15 @@ func (r *report) print(w io.Writer) {
 		}
 		for _, c := range g.compatible {
 			fmt.Fprintf(w, "- compatible %s.%s\n", g.pkg, c)
+		}
+	}
+	if r.deprecated() {
+		fmt.Fprintln(w, "\nDeprecation: Flinks marks part of the API deprecated; the generated names carry Deprecated: comments (make staticcheck does not flag this repo's own uses, SA1019 is off), callers keep working.")
+	}
+	if len(r.behaviour) > 0 {
+		fmt.Fprintf(w, "\n### Generated code: behaviour changes for existing callers\n\n")
+		for _, n := range r.behaviour {
+			fmt.Fprintf(w, "- %s\n", n)
 		}
 	}
 	fmt.Fprintf(w, "\n### Trial in a temporary copy of the module\n\n%s\n", r.trial)
@@ -166,6 +195,9 @@ func (r *report) likelyCause(output string) string {
 	}
 	if len(r.wire) > 0 {
 		return r.wire[0].Operation + " " + r.wire[0].Path + ": " + r.wire[0].Text
+	}
+	if len(r.form) > 0 {
+		return "a change in form only, " + r.form[0]
 	}
 	return "none visible to oasdiff or apidiff; compare the generated code"
 }

@@ -52,8 +52,14 @@ func TestBump(t *testing.T) {
 }
 
 func TestFailingPackages(t *testing.T) {
-	out := "--- FAIL: TestX (0.00s)\nFAIL\nFAIL\texample.com/m/flinkstest\t0.388s\nok  \texample.com/m/api\nFAIL\texample.com/m/tokenclient [build failed]\n"
-	if got, want := failingPackages(out), "example.com/m/flinkstest, example.com/m/tokenclient"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	tests := []struct{ out, want string }{
+		{"--- FAIL: TestX (0.00s)\nFAIL\nFAIL\texample.com/m/flinkstest\t0.388s\nok  \texample.com/m/api\nFAIL\texample.com/m/tokenclient [build failed]\n", "example.com/m/flinkstest, example.com/m/tokenclient"},
+		{"# example.com/m/flinkstest\nhandler.go:1:2: cannot use\n# example.com/m/tokenclient\nx\n# example.com/m/flinkstest [example.com/m/flinkstest.test]\n", "example.com/m/flinkstest, example.com/m/tokenclient"},
+		{"ok  \texample.com/m/api\n", "none named"},
+	}
+	for _, tt := range tests {
+		if got := failingPackages(tt.out); got != tt.want {
+			t.Errorf("failingPackages(%q): got %q, want %q", tt.out, got, tt.want)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/flinkskit/flinks-token-go/internal/specpage"
@@ -26,14 +27,16 @@ Updates openapi.yaml and api/ from SRC when Flinks publishes a new spec, all or 
      fences, not OpenAPI 3.0/3.1, a 3.1 feature the Go types cannot carry, no
      generateAuthorizeToken operation, or that operation renamed);
   4. reports wire-level changes against openapi.yaml (oasdiff);
-  5. in a temporary copy of the module: regenerates api/, reports Go-level changes to api and
-     tokenclient (apidiff), builds and runs go test -short ./...;
-  6. only if all of that passes, replaces openapi.yaml and api/ atomically.
+  5. in a temporary copy of the module: regenerates api/ and internal/fakeapi/, reports
+     Go-level changes to api and tokenclient (apidiff) and what the generated parser now does
+     differently, and runs what make test runs: go vet, staticcheck, go test -race -short ./...;
+  6. only if all of that passes, replaces openapi.yaml, api/, internal/fakeapi/ and
+     CHANGELOG.md (adding the report's summary under Unreleased) in one switch: all or none.
 The report ends with the suggested semver bump. A spec equal to openapi.yaml writes nothing.
 
-Exit codes (the CI contract): 0 applied, or no changes; 1 invalid spec, or the trial failed
-(nothing written); 2 usage error; 3 breaking changes refused under -fail-on-breaking
-(nothing written). make maps any failure to its own exit 2: CI runs the binary directly.
+Exit codes (the CI contract): 0 applied, or no changes; 1 invalid spec, the trial failed, a
+write failed (rolled back) or interrupted by SIGINT/SIGTERM (nothing written in each case);
+2 usage error; 3 breaking changes refused under -fail-on-breaking (nothing written). make maps any failure to its own exit 2: CI runs the binary directly.
 
 Flags:
 `
@@ -112,62 +115,119 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return fmt.Errorf("%s: %w; openapi.yaml left untouched", src, err)
 	}
 
-	rep := &report{src: src}
+	rep := &report{src: src, form: formChanges(current, spec)}
 	if rep.wire, err = diff(ctx, *dir, current, spec); err != nil {
-		return err
+		return interrupted(ctx, err)
 	}
 	tr, err := newTrial(*dir, spec)
 	if err != nil {
 		return err
 	}
 	defer tr.Close()
-	if err := rep.runTrial(ctx, tr, *failOnBreaking); err != nil {
+	if err := rep.runTrial(ctx, tr, *failOnBreaking, stderr); err != nil {
+		if ctx.Err() != nil {
+			return interrupted(ctx, err)
+		}
 		rep.print(stdout)
 		return err
 	}
-	if err := replaceDir(filepath.Join(tr.dir, "api"), filepath.Join(*dir, "api")); err != nil {
+	replaced, err := apply(*dir, tr, spec, rep, os.Rename)
+	if err != nil {
+		rep.trial += "\n\nNot applied: " + err.Error()
+		rep.failed = true
+		rep.print(stdout)
 		return err
 	}
-	if err := writeAtomic(specPath, spec); err != nil {
-		return err
-	}
-	rep.trial += "\n\nApplied: openapi.yaml and api/ replaced. Review git diff, commit."
+	rep.trial += "\n\nApplied: " + strings.Join(replaced, ", ") + " replaced. Review git diff, commit."
 	rep.print(stdout)
 	return nil
 }
 
-// runTrial regenerates, diffs, builds and tests in tr, filling in the
-// report; an error means nothing may be written.
-func (r *report) runTrial(ctx context.Context, tr *trial, failOnBreaking bool) error {
+// errInterrupted is returned when SIGINT or SIGTERM ends a run.
+var errInterrupted = errors.New("interrupted; the trial's processes were stopped and its temporary copy removed, openapi.yaml and api/ left untouched")
+
+// interrupted returns errInterrupted when ctx has ended, else err.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
+	return err
+}
+
+// apply replaces openapi.yaml, the generated directories and CHANGELOG.md
+// (with an entry for this update) in one switch: all of them or none, and
+// names what it replaced. rename is os.Rename; tests pass one that fails.
+func apply(dir string, tr *trial, spec []byte, rep *report, rename func(oldpath, newpath string) error) ([]string, error) {
+	rs := []replacement{{path: filepath.Join(dir, "openapi.yaml"), data: spec}}
+	for _, d := range generatedDirs {
+		rs = append(rs, replacement{path: filepath.Join(dir, d), from: filepath.Join(tr.dir, d)})
+	}
+	changelogPath := filepath.Join(dir, "CHANGELOG.md")
+	if old, err := os.ReadFile(changelogPath); err == nil {
+		updated, err := addToChangelog(string(old), rep.changelogEntry())
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, replacement{path: changelogPath, data: []byte(updated)})
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read CHANGELOG.md: %w", err)
+	}
+	var names []string
+	for _, r := range rs {
+		rel, _ := filepath.Rel(dir, r.path)
+		if r.from != "" {
+			rel += "/"
+		}
+		names = append(names, filepath.ToSlash(rel))
+	}
+	return names, switchTree(rs, rename)
+}
+
+// runTrial regenerates, diffs and runs what make test runs in tr, filling
+// in the report; an error means nothing may be written.
+// It names each step on progress as it starts.
+func (r *report) runTrial(ctx context.Context, tr *trial, failOnBreaking bool, progress io.Writer) error {
 	fail := func(step, out string) error {
+		r.failed = true
 		r.trial = fmt.Sprintf("FAILED at %s; failing packages: %s. First errors:\n\n```\n%s\n```\n\nMost likely cause: %s.", step, failingPackages(out), firstLines(out, 12), r.likelyCause(out))
 		return fmt.Errorf("%w: %s failed; most likely cause: %s", errTrial, step, r.likelyCause(out))
 	}
+	fmt.Fprintln(progress, "specsync: trial: go generate")
 	if out, err := tr.generate(ctx); err != nil {
 		return fail("go generate (oapi-codegen)", out)
 	}
-	api, err := tr.apidiff(ctx, clientPackages[0])
+	r.behaviour = parserChanges(parserCases(tr.module), parserCases(tr.dir))
+	api, out, err := tr.apidiff(ctx, clientPackages[0])
 	if err != nil {
-		return err
+		return fail("the build of api (apidiff could not load it)", out)
 	}
 	r.golevel = append(r.golevel, api)
 	if failOnBreaking && r.breaking() {
 		r.trial = "Stopped after regenerating: breaking changes are refused under -fail-on-breaking."
 		return fmt.Errorf("%w: %s", errBreaking, r.breakingSummary())
 	}
-	if out, err := tr.test(ctx); err != nil {
-		step := "go test -short ./..."
-		if strings.Contains(out, "[build failed]") || strings.Contains(out, "[setup failed]") {
-			step = "the build (go test -short ./... did not compile)"
+	var ran []string
+	for _, s := range ciSteps {
+		fmt.Fprintln(progress, "specsync: trial:", s.name)
+		args, err := s.args(tr, ctx)
+		if err != nil {
+			return fail(s.name, err.Error())
 		}
-		return fail(step, out)
+		if out, err := tr.goCmd(ctx, tr.dir, args...); err != nil {
+			name := s.name
+			if didNotCompile(out) {
+				name = "the build (" + s.name + " did not compile)"
+			}
+			return fail(name, out)
+		}
+		ran = append(ran, s.name)
 	}
-	tc, err := tr.apidiff(ctx, clientPackages[1])
+	tc, out, err := tr.apidiff(ctx, clientPackages[1])
 	if err != nil {
-		return err
+		return fail("apidiff on tokenclient", out)
 	}
 	r.golevel = append(r.golevel, tc)
-	r.trial = "Regenerated api/, built the module and passed go test -short ./...."
+	r.trial = "Regenerated api/ and internal/fakeapi/ and passed what make test runs: " + strings.Join(ran, ", ") + "."
 	if failOnBreaking && r.breaking() {
 		return fmt.Errorf("%w: %s", errBreaking, r.breakingSummary())
 	}
@@ -189,12 +249,25 @@ func (r *report) breakingSummary() string {
 	return strings.Join(parts, "; ")
 }
 
-// failingPackages lists the packages go test reported as failing.
+// didNotCompile reports whether a go command's output shows compile
+// errors: go test marks the package, go vet heads the errors with
+// "# package".
+func didNotCompile(out string) bool {
+	return strings.Contains(out, "[build failed]") || strings.Contains(out, "[setup failed]") ||
+		strings.HasPrefix(out, "# ") || strings.Contains(out, "\n# ")
+}
+
+// failingPackages lists the packages go test reported as failing, or that
+// go vet or go test could not compile.
 func failingPackages(out string) string {
 	var pkgs []string
 	for line := range strings.Lines(out) {
-		if rest, ok := strings.CutPrefix(line, "FAIL\t"); ok {
-			pkgs = append(pkgs, strings.Fields(rest)[0])
+		rest, ok := strings.CutPrefix(line, "FAIL\t")
+		if !ok {
+			rest, ok = strings.CutPrefix(line, "# ")
+		}
+		if f := strings.Fields(rest); ok && len(f) > 0 && !slices.Contains(pkgs, f[0]) {
+			pkgs = append(pkgs, f[0])
 		}
 	}
 	if len(pkgs) == 0 {

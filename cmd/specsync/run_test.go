@@ -251,7 +251,7 @@ func TestWriteThroughSymlinkKeepsMode(t *testing.T) {
 	if err := os.Symlink(filepath.Join("specs", "flinks.yaml"), link); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeAtomic(link, []byte("new")); err != nil {
+	if err := switchTree([]replacement{{path: link, data: []byte("new")}}, os.Rename); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {

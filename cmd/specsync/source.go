@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // canonicalPage is the page Flinks publishes the spec on, the SRC that
@@ -50,11 +52,11 @@ func fetch(ctx context.Context, raw string, hc *http.Client) ([]byte, error) {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch SRC: %w", err)
+		return nil, fmt.Errorf("fetch SRC: %s", printable(err.Error(), maxHostText))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch SRC: %s answered %s", u.Redacted(), resp.Status)
+		return nil, fmt.Errorf("fetch SRC: %s answered %s", u.Redacted(), printable(resp.Status, maxHostText))
 	}
 	return readLimited(resp.Body, u.Redacted())
 }
@@ -108,4 +110,26 @@ func readInterruptibly(ctx context.Context, r io.Reader) ([]byte, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("read stdin: %w; nothing written", context.Cause(ctx))
 	}
+}
+
+// maxHostText bounds text from a page host (a status line, a network
+// error) in what specsync prints.
+const maxHostText = 200
+
+// printable returns s without control characters (terminal escape
+// sequences lose their ESC and cannot act), invalid UTF-8 as U+FFFD, cut
+// to at most max bytes with "…" marking the cut. It is linear in len(s).
+func printable(s string, max int) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			continue
+		}
+		if b.Len()+utf8.RuneLen(r) > max {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

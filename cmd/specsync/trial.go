@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +14,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // clientPackages are the packages whose exported API importers see.
@@ -26,12 +31,26 @@ const maxToolOutput = 1 << 20
 // instead of recursing.
 const inTrialEnv = "SPECSYNC_IN_TRIAL"
 
+// generatedDirs are the directories go generate writes: api for
+// importers, internal/fakeapi for the fake. specsync replaces them (and
+// openapi.yaml and CHANGELOG.md) in one switch.
+var generatedDirs = []string{"api", filepath.Join("internal", "fakeapi")}
+
+// staticcheckChecks are the checks make staticcheck runs (see Makefile): all
+// the defaults but SA1019, since a deprecation Flinks marks in the spec is
+// reported by specsync and must not fail CI by itself.
+const staticcheckChecks = "inherit,-SA1019"
+
+// cancelWait bounds how long an interrupted command may take to clean up.
+const cancelWait = 5 * time.Second
+
 // trial is a temporary copy of the module holding the new spec.
 type trial struct {
 	module string // the module's own root
 	dir    string // the copy
 	path   string // the module path, from go.mod
 	exp    string // where export data for apidiff goes
+	env    []string
 }
 
 // newTrial copies the module at module (without .git) to a temporary
@@ -40,11 +59,23 @@ func newTrial(module string, spec []byte) (*trial, error) {
 	if os.Getenv(inTrialEnv) != "" {
 		return nil, errors.New("refusing to start a trial inside a trial: a test that runs specsync must skip under -short")
 	}
-	tmp, err := os.MkdirTemp("", "specsync-trial-")
-	if err != nil {
-		return nil, err
+	// The same spec gets the same directory, so that go test's cached
+	// results, which record the absolute paths of the files tests open,
+	// carry over from one trial to the next; a directory taken by a
+	// concurrent trial (or left by a killed one) means a fresh one.
+	sum := sha256.Sum256(spec)
+	tmp := filepath.Join(os.TempDir(), "specsync-trial-"+hex.EncodeToString(sum[:8]))
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		if tmp, err = os.MkdirTemp("", "specsync-trial-"); err != nil {
+			return nil, err
+		}
 	}
 	t := &trial{module: module, dir: filepath.Join(tmp, "module"), exp: filepath.Join(tmp, "exports")}
+	// The build flags stay those of make test (no -trimpath), so that the
+	// standard library and the dependencies come from the build cache
+	// make test filled; only this module's packages compile anew, once
+	// per spec (their directory is the spec's, see above).
+	t.env = append(os.Environ(), inTrialEnv+"=1")
 	if err := copyTree(module, t.dir); err != nil {
 		t.Close()
 		return nil, fmt.Errorf("copy the module to a temporary directory: %w", err)
@@ -73,50 +104,91 @@ func newTrial(module string, spec []byte) (*trial, error) {
 // Close removes the copy.
 func (t *trial) Close() { os.RemoveAll(filepath.Dir(t.dir)) }
 
-// generate regenerates api/ from scratch in the copy, as make
-// check-generated does.
+// generate regenerates the generated directories from scratch in the
+// copy, as make check-generated does.
 func (t *trial) generate(ctx context.Context) (string, error) {
-	gen, _ := filepath.Glob(filepath.Join(t.dir, "api", "*.gen.go"))
-	for _, f := range gen {
-		if err := os.Remove(f); err != nil {
-			return "", err
+	for _, d := range generatedDirs {
+		gen, _ := filepath.Glob(filepath.Join(t.dir, d, "*.gen.go"))
+		for _, f := range gen {
+			if err := os.Remove(f); err != nil {
+				return "", err
+			}
 		}
 	}
 	return t.goCmd(ctx, t.dir, "generate", "./...")
 }
 
-// test builds everything and runs go test -short ./... in the copy; tests
-// that regenerate skip under -short, so this does not recurse.
-func (t *trial) test(ctx context.Context) (string, error) {
-	return t.goCmd(ctx, t.dir, "test", "-short", "-vet=off", "-timeout=5m", "./...")
+// step is one check of make test, run on the copy.
+type step struct {
+	name string
+	args func(t *trial, ctx context.Context) ([]string, error)
+}
+
+// ciSteps are what make test runs after check-generated (which generate
+// stands for), minus actionlint, which no spec affects: go vet,
+// staticcheck on the hand-written packages, go test -race. The tests run
+// with -short, under which tests that start trials themselves skip.
+var ciSteps = []step{
+	{"go vet ./...", func(*trial, context.Context) ([]string, error) { return []string{"vet", "./..."}, nil }},
+	{"staticcheck", func(t *trial, ctx context.Context) ([]string, error) {
+		out, err := t.goCmd(ctx, t.dir, "list", "./...")
+		if err != nil {
+			return nil, fmt.Errorf("go list ./...: %w: %s", err, firstLines(out, 5))
+		}
+		args := []string{"tool", "-modfile=tools/go.mod", "staticcheck", "-checks=" + staticcheckChecks}
+		for line := range strings.Lines(out) {
+			pkg := strings.TrimSpace(line)
+			if pkg != "" && !slices.ContainsFunc(generatedDirs, func(d string) bool { return pkg == t.path+"/"+filepath.ToSlash(d) }) {
+				args = append(args, pkg)
+			}
+		}
+		return args, nil
+	}},
+	{"go test -race -short ./...", func(*trial, context.Context) ([]string, error) {
+		return []string{"test", "-race", "-short", "-vet=off", "-timeout=10m", "./..."}, nil
+	}},
 }
 
 // apidiff compares pkg's exported API in the module and in the copy.
-func (t *trial) apidiff(ctx context.Context, pkg string) (goChanges, error) {
+func (t *trial) apidiff(ctx context.Context, pkg string) (goChanges, string, error) {
 	importPath := t.path + "/" + pkg
 	oldExp, newExp := filepath.Join(t.exp, pkg+".old"), filepath.Join(t.exp, pkg+".new")
 	for _, w := range []struct{ dir, file string }{{t.module, oldExp}, {t.dir, newExp}} {
 		if out, err := t.goCmd(ctx, w.dir, "tool", "-modfile=tools/go.mod", "apidiff", "-w", w.file, importPath); err != nil {
-			return goChanges{}, fmt.Errorf("apidiff %s: %w: %s", pkg, err, firstLines(out, 10))
+			return goChanges{}, out, err
 		}
 	}
 	out, err := t.goCmd(ctx, t.dir, "tool", "-modfile=tools/go.mod", "apidiff", oldExp, newExp)
 	if err != nil {
-		return goChanges{}, fmt.Errorf("apidiff %s: %w: %s", pkg, err, firstLines(out, 10))
+		return goChanges{}, out, err
 	}
-	return parseAPIDiff(pkg, out), nil
+	return parseAPIDiff(pkg, out), "", nil
 }
 
-// goCmd runs the go command in dir. -trimpath keeps compiled packages
-// independent of the copy's path, so unchanged ones come from the build
-// cache.
+// goCmd runs the go command in dir.
 func (t *trial) goCmd(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"), inTrialEnv+"=1")
+	return runGroup(ctx, dir, t.env, "go", args...)
+}
+
+// runGroup runs name in dir in a process group of its own and returns its
+// output, bounded. When ctx ends (SIGINT or SIGTERM in main), the whole
+// group gets SIGINT: go and what it started, test binaries and generators
+// included; go removes its work directories ($TMPDIR/go-build*) on SIGINT.
+// Whatever is left of the group after cancelWait, or when the command
+// ends, is killed.
+func runGroup(ctx context.Context, dir string, env []string, name string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir, cmd.Env = dir, env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+	cmd.WaitDelay = cancelWait
 	out := &limitedBuffer{max: maxToolOutput}
 	cmd.Stdout, cmd.Stderr = out, out
 	err := cmd.Run()
+	if cmd.Process != nil {
+		// Children that outlive go (a test binary's own children) go too.
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 	return out.String(), err
 }
 
@@ -202,7 +274,12 @@ func copyFile(src, dst string) error {
 		out.Close()
 		return err
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return err
+	}
+	// The source's time, so that go test does not take the copy for a
+	// file just modified, whose test results it never caches.
+	return os.Chtimes(dst, fi.ModTime(), fi.ModTime())
 }
 
 // limitedBuffer keeps the first max bytes written to it.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,11 +29,91 @@ func TestNormalizeDropsMediaTypeParameters(t *testing.T) {
 	}
 }
 
-func TestDropExpectedWarning(t *testing.T) {
-	in := "WARNING: A number of cross-field configuration warning(s) were returned:\n" +
-		"- generate-types-for-anonymous-schemas: the flag is set with `generate.models: false` and a client/server generator.\n" +
-		"error: something else\n"
-	if got, want := dropExpectedWarning(in), "error: something else\n"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+// refSpec is a token operation whose 200 body is a component named like
+// the generated client wrapper, as Flinks' other pages do; when other is
+// set, a second operation uses the component too. It is written out here,
+// not derived from openapi.yaml, which is a fixture's spec inside a
+// specsync trial.
+func refSpec(other bool) []byte {
+	s := `openapi: 3.0.3
+info: {title: t, version: "1"}
+components:
+  schemas:
+    GenerateAuthorizeTokenResponse:
+      type: object
+      properties:
+        Token: {type: string}
+paths:
+  /v3/{customerId}/BankingServices/GenerateAuthorizeToken:
+    post:
+      operationId: generateAuthorizeToken
+      parameters:
+        - {name: customerId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/GenerateAuthorizeTokenResponse'
+`
+	if other {
+		s += `  /other:
+    get:
+      operationId: other
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/GenerateAuthorizeTokenResponse'
+`
+	}
+	return []byte(s)
+}
+
+func TestNormalizeRefs(t *testing.T) {
+	tests := []struct {
+		name       string
+		spec       []byte
+		components []string // component schemas left
+		otherRef   string   // the second operation's 200 schema ref
+	}{
+		{name: "token responses inlined, component dropped", spec: refSpec(false)},
+		{name: "component used elsewhere renamed", spec: refSpec(true), components: []string{"GenerateAuthorizeTokenResponseSchema"}, otherRef: "#/components/schemas/GenerateAuthorizeTokenResponseSchema"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := Normalize(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := openapi3.NewLoader().LoadFromData(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			if doc.Components != nil {
+				for name := range doc.Components.Schemas {
+					names = append(names, name)
+				}
+			}
+			if !slices.Equal(names, tt.components) {
+				t.Errorf("got component schemas %q, want %q", names, tt.components)
+			}
+			for path, item := range doc.Paths.Map() {
+				for _, op := range item.Operations() {
+					s := op.Responses.Value("200").Value.Content["application/json"].Schema
+					want := ""
+					if op.OperationID == "other" {
+						want = tt.otherRef
+					}
+					if s.Ref != want || s.Value == nil || s.Value.Properties["Token"] == nil {
+						t.Errorf("%s: got 200 schema ref %q (value %v), want ref %q and the Token property", path, s.Ref, s.Value, want)
+					}
+				}
+			}
+		})
 	}
 }
