@@ -6,20 +6,6 @@ import (
 	"strings"
 )
 
-// ConnectURL returns the Flinks Connect iframe URL that spends tok:
-// https://{instance}-iframe.private.fin.ag/v2/?authorizeToken={tok.Value},
-// followed by params (other Connect parameters such as "demo" or
-// "redirectUrl", in sorted order). instance must be a single DNS label;
-// params must not set authorizeToken. It refuses a token without a value
-// or past its ExpiresAt. Client.ConnectURL does the same for the Client's
-// own instance or base URL.
-func ConnectURL(instance string, tok Token, params url.Values) (string, error) {
-	if err := validateInstance(instance); err != nil {
-		return "", err
-	}
-	return connectURL(connectHost(instance), tok, params)
-}
-
 // ConnectURL returns the Flinks Connect iframe URL that spends tok, for
 // the Client's instance: https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…,
 // followed by params in sorted order. For a Client built WithBaseURL it is

@@ -18,7 +18,21 @@
 // headers from SecretKeyEditor), and TokenFromResponse turns a generated
 // response into a Token or one of this package's errors.
 //
-// The secret key never appears in an error, in any error errors.Unwrap or
-// errors.As can reach from it, in a log record, or in the fmt output of any
-// value of this package. Error text is always one line.
+// # The secret key
+//
+// New, NewAPIClient and SecretKeyEditor accept only a printable ASCII
+// secret key of at least 8 bytes (Flinks issues GUID keys). The key is
+// sent only in the flinks-auth-key header of the token operation's
+// requests, and a Client never follows a redirect. The Client's fmt output
+// (any verb) and log records never contain it. Its errors, and every
+// error errors.Unwrap and errors.As reach from them, hide the key found in
+// any server text (Message, FlinksCode, Location, network error text) in
+// these forms, in any ASCII letter case: as is, percent-encoded ('+' or
+// "%20" for a space), JSON-escaped (encoding/json's escapes, or \u00XX for
+// every byte but letters and digits) and inside strconv.Quote'd text; a
+// mixture of encodings within one key is not looked for. Each piece of
+// server text is made one line, scrubbed, then cut to 512 bytes. Scrubbing costs
+// a few linear passes over the text. errors.Is still matches the
+// sentinels and context errors, and a network error stays a net.Error
+// with its Timeout.
 package tokenclient

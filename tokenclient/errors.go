@@ -1,9 +1,13 @@
 package tokenclient
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -119,17 +123,63 @@ func invalidConfig(format string, args ...any) error {
 func (e *configError) Error() string        { return "tokenclient: " + e.msg }
 func (e *configError) Is(target error) bool { return target == ErrInvalidConfig }
 
-// scrubConfigError hides secretKey in err, a config error from New or
-// NewAPIClient, should some message repeat it after all (a user agent or
-// option that contains it): the validators describe values rather than
-// repeat them, and this catches what they cannot foresee.
-func scrubConfigError(err error, secretKey string) error {
-	if secretKey == "" {
-		return err
-	}
-	r := newRedactor(secretKey)
-	if msg := err.Error(); r.leaks(msg) {
-		return &configError{msg: strings.TrimPrefix(r.text(msg), "tokenclient: ")}
+// configError returns err with the secret key hidden in its text, for the
+// few config errors that quote a value (a user agent holding the key).
+func (s *scrubber) configError(err error) error {
+	if ce, ok := err.(*configError); ok && s != nil {
+		return &configError{msg: s.text(ce.msg)}
 	}
 	return err
 }
+
+// scrubbedError stands in for an error from outside the package (the
+// transport, a reader), whose text may hold server text or the key. It
+// keeps only scrubbed, cut text, the sentinels and context errors the
+// original matched, and whether it was a timeout; it unwraps to nothing,
+// so neither errors.As nor a reflection-based dumper reaches the original.
+type scrubbedError struct {
+	msg     string
+	matches []error
+	timeout bool
+}
+
+// matchable are the errors a scrubbedError still answers errors.Is for.
+var matchable = []error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse}
+
+// scrubError returns "tokenclient: "+what+": "+err's scrubbed text+"; "+hint.
+func (s *scrubber) scrubError(what string, err error, hint string) error {
+	e := &scrubbedError{}
+	for _, m := range matchable {
+		if errors.Is(err, m) {
+			e.matches = append(e.matches, m)
+		}
+	}
+	if ne, ok := errors.AsType[net.Error](err); ok {
+		e.timeout = ne.Timeout()
+	}
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		err = ue.Err // its text repeats the URL, whose path holds the customer id
+	}
+	e.msg = "tokenclient: " + what + ": " + s.serverText(err.Error()) + "; " + hint
+	return e
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Is reports whether the original error matched target.
+func (e *scrubbedError) Is(target error) bool { return slices.Contains(e.matches, target) }
+
+// Timeout and Temporary make a scrubbed net.Error a net.Error still.
+func (e *scrubbedError) Timeout() bool   { return e.timeout }
+func (e *scrubbedError) Temporary() bool { return e.timeout }
+
+// callTimeoutError is the cause of a call cut by the Client's call
+// timeout; it matches context.DeadlineExceeded.
+type callTimeoutError struct{ d time.Duration }
+
+func (e *callTimeoutError) Error() string {
+	return fmt.Sprintf("tokenclient: the call timeout (%v) ran out; pass a context with a deadline, or raise WithCallTimeout", e.d)
+}
+func (e *callTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+func (e *callTimeoutError) Timeout() bool        { return true }
+func (e *callTimeoutError) Temporary() bool      { return true }

@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-
-	"github.com/flinkskit/flinks-token-go/api"
 )
 
 // Option configures a Client in New.
@@ -15,7 +13,6 @@ type options struct {
 	instance    string
 	baseURL     string
 	httpClient  *http.Client
-	doer        api.HttpRequestDoer
 	retry       RetryPolicy
 	userAgent   string
 	logger      *slog.Logger
@@ -39,30 +36,23 @@ func WithBaseURL(rawURL string) Option {
 
 // WithHTTPClient sends requests with a copy of hc whose CheckRedirect
 // refuses to follow redirects (Go forwards custom headers such as
-// flinks-auth-key to redirect targets). The default client is described at
-// NewHTTPClient.
+// flinks-auth-key to redirect targets). To instrument requests, wrap
+// hc.Transport. Without this option a Client uses a client like
+// NewHTTPClient's but without its per-request timeout (the call timeout
+// bounds each call instead), shared by every such Client.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(o *options) { o.httpClient, o.doer = hc, nil }
+	return func(o *options) { o.httpClient = hc }
 }
 
-// WithDoer sends requests with d, such as an instrumented client. d must
-// not follow redirects; prefer WithHTTPClient where possible.
-func WithDoer(d api.HttpRequestDoer) Option {
-	return func(o *options) { o.doer, o.httpClient = d, nil }
-}
-
-// WithRetry sets the retry policy. Zero fields of p take the values of
-// DefaultRetryPolicy.
+// WithRetry sets the retry policy; zero fields of p keep their defaults,
+// stated on RetryPolicy's fields.
 func WithRetry(p RetryPolicy) Option {
 	return func(o *options) { o.retry = p.withDefaults() }
 }
 
 // WithoutRetry makes every call a single attempt.
 func WithoutRetry() Option {
-	return func(o *options) {
-		o.retry = DefaultRetryPolicy()
-		o.retry.MaxAttempts = 1
-	}
+	return func(o *options) { o.retry = RetryPolicy{MaxAttempts: 1}.withDefaults() }
 }
 
 // WithUserAgent appends suffix, such as "my-service/1.2", to the
@@ -79,8 +69,7 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithCallTimeout bounds a whole GenerateAuthorizeToken call, every
-// attempt and wait included, whose context has no deadline (default
-// DefaultCallTimeout, 60s). It cuts a server that accepts the connection
+// attempt and wait included, whose context has no deadline (default 60s). It cuts a server that accepts the connection
 // and never answers, or stalls or trickles the body. A context deadline,
 // longer or shorter, takes its place. d must be more than 0.
 func WithCallTimeout(d time.Duration) Option {
@@ -101,27 +90,25 @@ func WithConnectBaseURL(rawURL string) Option {
 // A call is retried after a network error before any response, and after
 // 408, 429, 500, 502, 503 and 504; never after other statuses.
 type RetryPolicy struct {
-	// MaxAttempts is the total number of attempts, first included.
+	// MaxAttempts is the total number of attempts, first included
+	// (default 3).
 	MaxAttempts int
-	// BaseDelay is the backoff before the second attempt; it doubles per
-	// attempt up to MaxDelay, and each wait is drawn uniformly from
-	// [0, backoff) ("full jitter").
+	// BaseDelay is the backoff before the second attempt (default
+	// 200ms); it doubles per attempt up to MaxDelay, and each wait is
+	// drawn uniformly from [0, backoff) ("full jitter").
 	BaseDelay time.Duration
-	// MaxDelay caps the backoff.
+	// MaxDelay caps the backoff (default 2s).
 	MaxDelay time.Duration
-	// MaxRetryAfter caps a wait that a Retry-After header asks for.
+	// MaxRetryAfter caps a wait that a Retry-After header asks for
+	// (default 10s).
 	MaxRetryAfter time.Duration
 }
 
-// DefaultRetryPolicy returns the policy a Client uses unless told
-// otherwise: 3 attempts, 200ms base delay, 2s max delay, Retry-After
-// honoured up to 10s.
-func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxAttempts: 3, BaseDelay: 200 * time.Millisecond, MaxDelay: 2 * time.Second, MaxRetryAfter: 10 * time.Second}
-}
+// defaultCallTimeout is WithCallTimeout's default.
+const defaultCallTimeout = 60 * time.Second
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	d := DefaultRetryPolicy()
+	d := RetryPolicy{MaxAttempts: 3, BaseDelay: 200 * time.Millisecond, MaxDelay: 2 * time.Second, MaxRetryAfter: 10 * time.Second}
 	if p.MaxAttempts == 0 {
 		p.MaxAttempts = d.MaxAttempts
 	}

@@ -5,16 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 	"unicode"
 
 	"github.com/flinkskit/flinks-token-go/api"
 )
-
-// maxErrorText bounds Message and FlinksCode copied from an error body, so
-// that an error stays one readable line.
-const maxErrorText = 512
 
 // TokenFromResponse maps a response of the generated client's
 // GenerateAuthorizeTokenWithResponse to a Token, or to an error:
@@ -25,18 +20,29 @@ const maxErrorText = 512
 //     Message when the body is JSON (the generated 401 type), without them
 //     when it is HTML or empty;
 //   - any other status yields an *APIError.
+//
+// Server text in the error is scrubbed of the secret key the request
+// carried. Through a client other than NewAPIClient's, a body labelled JSON
+// that is not JSON makes the generated parser fail without a response;
+// NewAPIClient's client answers it with an *APIError instead.
 func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
-	return tokenFromResponse(resp, time.Now(), nil)
+	var s *scrubber
+	if resp != nil && resp.HTTPResponse != nil && resp.HTTPResponse.Request != nil {
+		if key := resp.HTTPResponse.Request.Header.Get("flinks-auth-key"); validateSecretKey(key) == nil {
+			s = newScrubber(key)
+		}
+	}
+	return tokenFromResponse(resp, time.Now(), s)
 }
 
-// tokenFromResponse is TokenFromResponse; r, when not nil, scrubs the
+// tokenFromResponse is TokenFromResponse; s, when not nil, scrubs the
 // secret key out of the server's text in the error.
-func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, r *redactor) (Token, error) {
+func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, s *scrubber) (Token, error) {
 	if resp == nil || resp.HTTPResponse == nil {
 		return Token{}, errors.New("tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse")
 	}
 	if resp.StatusCode() != http.StatusOK {
-		return Token{}, errorFromResponse(resp, nil, now, r)
+		return Token{}, errorFromResponse(resp, nil, now, s)
 	}
 	body := resp.JSON200
 	if body == nil {
@@ -44,15 +50,15 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, 
 		// answer is JSON whatever its label says.
 		var decoded api.GenerateAuthorizeToken200JSONResponseBody
 		if err := json.Unmarshal(resp.Body, &decoded); err != nil {
-			return Token{}, errorFromResponse(resp, notJSON(err), now, r)
+			return Token{}, errorFromResponse(resp, notJSON(err), now, s)
 		}
 		body = &decoded
 	}
 	if body.Token == nil || *body.Token == "" {
-		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: no Token in the body", ErrMalformedResponse), now, r)
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: no Token in the body", ErrMalformedResponse), now, s)
 	}
 	if !isPrintable(*body.Token) {
-		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: Token contains white space or control characters", ErrMalformedResponse), now, r)
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: Token contains white space or control characters", ErrMalformedResponse), now, s)
 	}
 	return Token{Value: *body.Token, ExpiresAt: now.Add(TokenLifetime)}, nil
 }
@@ -63,9 +69,8 @@ func notJSON(err error) error {
 
 // errorFromResponse builds the *APIError for resp, reading the Flinks error
 // fields from the body when it is JSON. Server text is made one line and
-// scrubbed by r (when not nil) before it is truncated, so that no part of a
-// key survives a cut.
-func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, r *redactor) *APIError {
+// scrubbed by s (when not nil) before it is cut to maxServerText bytes.
+func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, s *scrubber) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode(), Err: cause}
 	fields := resp.JSON401
 	if fields == nil {
@@ -77,31 +82,17 @@ func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, no
 	}
 	if fields != nil {
 		if fields.FlinksCode != nil {
-			e.FlinksCode = serverText(*fields.FlinksCode, r)
+			e.FlinksCode = s.serverText(*fields.FlinksCode)
 		}
 		if fields.Message != nil {
-			e.Message = serverText(*fields.Message, r)
+			e.Message = s.serverText(*fields.Message)
 		}
 	}
 	if e.StatusCode >= 300 && e.StatusCode < 400 {
-		e.Location = serverText(resp.HTTPResponse.Header.Get("Location"), r)
+		e.Location = s.serverText(resp.HTTPResponse.Header.Get("Location"))
 	}
 	e.RetryAfter = parseRetryAfter(resp.HTTPResponse.Header.Get("Retry-After"), now)
 	return e
-}
-
-// serverText makes s one line, scrubs it with r when r is not nil, and
-// only then truncates it to maxErrorText bytes.
-func serverText(s string, r *redactor) string {
-	if r != nil {
-		s = r.text(s)
-	} else {
-		s = oneLine(s)
-	}
-	if len(s) > maxErrorText {
-		s = strings.ToValidUTF8(s[:maxErrorText], "") + "…"
-	}
-	return s
 }
 
 func isPrintable(s string) bool {

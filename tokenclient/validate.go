@@ -8,6 +8,32 @@ import (
 	"strings"
 )
 
+// serverTemplate and defaultInstance are the {instance} server of
+// openapi.yaml (a test keeps them so). They are spelled out here instead
+// of calling a generated server-URL helper because oapi-codegen names that
+// helper after the server's description, which is prose Flinks may reword,
+// and types the variable once an enum appears, which would reject
+// customers' own production instance names.
+const (
+	serverTemplate  = "https://{instance}-api.private.fin.ag"
+	defaultInstance = "toolbox"
+)
+
+// instanceURL returns the API URL of a validated instance name.
+func instanceURL(instance string) string {
+	return strings.Replace(serverTemplate, "{instance}", strings.ToLower(instance), 1)
+}
+
+// origin reduces a URL to scheme://host: the path holds the customer id,
+// which is the secret key when the two are passed in swapped order.
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "[URL]"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 // validateCustomerID checks the 8-4-4-4-12 hex GUID form Flinks issues.
 // Its messages describe the value instead of repeating it: the customer
 // id and the secret key are easily passed in swapped order.
@@ -58,19 +84,30 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// validateSecretKey rejects keys that cannot travel in a header unchanged.
-// Its messages never include the key.
+// minKeyLen is the shortest secret key New accepts.
+const minKeyLen = 8
+
+// validateSecretKey accepts printable ASCII keys of at least minKeyLen
+// bytes: such a key travels in a header unchanged, and the scrubber can
+// find it in text without mangling the text around it. Its messages never
+// include the key.
 func validateSecretKey(key string) error {
 	if key == "" {
 		return invalidConfig("secret key is empty; pass the secret key Flinks gave you")
 	}
 	for i := 0; i < len(key); i++ {
-		if c := key[i]; c < 0x20 || c == 0x7f {
+		switch c := key[i]; {
+		case c < 0x20 || c == 0x7f:
 			return invalidConfig("secret key contains a control character at byte %d of %d; check how it was read (a trailing newline from a file?)", i+1, len(key))
+		case c >= 0x80:
+			return invalidConfig("secret key contains a non-ASCII byte at byte %d of %d; Flinks issues GUID keys, check that the right value was passed", i+1, len(key))
 		}
 	}
 	if strings.TrimSpace(key) != key {
 		return invalidConfig("secret key starts or ends with white space; trim it")
+	}
+	if len(key) < minKeyLen {
+		return invalidConfig("secret key is %d bytes long, want at least %d: Flinks issues GUID keys, and a key that short cannot be hidden in error text without mangling it", len(key), minKeyLen)
 	}
 	return nil
 }
