@@ -102,7 +102,7 @@ func ExampleTokenFromResponse() {
 
 // The Connect iframe URL for a fresh token. A Client built WithBaseURL
 // points at that base URL, where a fake serves a stand-in Connect page;
-// the package-level ConnectURL names the instance itself.
+// a Client for an instance names that instance's Connect page.
 func ExampleClient_ConnectURL() {
 	srv := flinkstest.NewServer()
 	defer srv.Close()
@@ -119,7 +119,11 @@ func ExampleClient_ConnectURL() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	sandbox, err := tokenclient.ConnectURL("sandbox", tok, url.Values{"redirectUrl": {"https://shop.example/done"}})
+	sc, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithInstance("sandbox"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	sandbox, err := sc.ConnectURL(tok, url.Values{"redirectUrl": {"https://shop.example/done"}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -35,8 +35,10 @@ func newScrubber(key string) *scrubber {
 		key,
 		url.QueryEscape(key), // '+' for a space
 		url.PathEscape(key),  // "%20" for a space
+		everyPercent(key),
 		quoted[1 : len(quoted)-1],
 		jsonInner(key),
+		strings.ReplaceAll(jsonInner(key), "/", `\/`),
 		allEscaped(key),
 	}
 	s := &scrubber{}
@@ -75,6 +77,15 @@ func allEscaped(key string) string {
 		} else {
 			fmt.Fprintf(&b, `\u%04x`, c)
 		}
+	}
+	return b.String()
+}
+
+// everyPercent is the key with every byte percent-encoded.
+func everyPercent(key string) string {
+	var b strings.Builder
+	for i := 0; i < len(key); i++ {
+		fmt.Fprintf(&b, "%%%02x", key[i])
 	}
 	return b.String()
 }
