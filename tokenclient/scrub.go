@@ -1,9 +1,11 @@
 package tokenclient
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -22,7 +24,7 @@ const maxServerText = 512
 // the key takes when a server or a library echoes it, lower-cased, and
 // looks for each with strings.Index over a lower-cased copy of the text:
 // a few passes, each linear in the text.
-type scrubber struct{ forms []string }
+type scrubber struct{ forms [][]byte }
 
 // newScrubber returns the scrubber for key, a printable ASCII key of at
 // least minKeyLen bytes (New checks both); nil for an empty key.
@@ -43,21 +45,12 @@ func newScrubber(key string) *scrubber {
 	}
 	s := &scrubber{}
 	for _, f := range forms {
-		f = lowerASCII(f)
-		if !contains(s.forms, f) {
-			s.forms = append(s.forms, f)
+		lower := []byte(strings.ToLower(f)) // f is ASCII
+		if !slices.ContainsFunc(s.forms, func(g []byte) bool { return bytes.Equal(g, lower) }) {
+			s.forms = append(s.forms, lower)
 		}
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // jsonInner is the key as encoding/json writes it inside a string, with
@@ -94,47 +87,46 @@ func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// lowerASCII lower-cases ASCII letters only, so that byte offsets in the
-// result are those of s.
-func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
+// text returns t with every form of the key, in any ASCII letter case,
+// replaced by [REDACTED]. It searches a lower-cased copy of t for each
+// form, resuming after each match, and replaces the union of the matches:
+// linear in len(t) for each form. A nil scrubber returns t.
+func (s *scrubber) text(t string) string {
+	if s == nil || len(t) < len(s.forms[0]) {
+		return t
+	}
+	lower := make([]byte, len(t))
+	for i := 0; i < len(t); i++ {
+		c := t[i]
 		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	var spans [][2]int
+	for _, form := range s.forms {
+		for at := 0; ; {
+			i := bytes.Index(lower[at:], form)
+			if i < 0 {
+				break
+			}
+			spans = append(spans, [2]int{at + i, at + i + len(form)})
+			at += i + len(form)
 		}
 	}
-	return string(b)
-}
-
-// text returns s with every form of the key, in any ASCII letter case,
-// replaced by [REDACTED]. A nil scrubber returns s.
-func (s *scrubber) text(t string) string {
-	if s == nil {
+	if len(spans) == 0 {
 		return t
 	}
-	for _, form := range s.forms {
-		t = replaceFold(t, form)
-	}
-	return t
-}
-
-// replaceFold replaces each occurrence of form (lower case) in t, in any
-// ASCII letter case, by [REDACTED]. The search resumes after each match,
-// so the whole pass is linear in len(t).
-func replaceFold(t, form string) string {
-	lower := lowerASCII(t)
-	i := strings.Index(lower, form)
-	if i < 0 {
-		return t
-	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
 	var b strings.Builder
 	b.Grow(len(t))
 	last := 0
-	for i >= 0 {
-		b.WriteString(t[last : last+i])
-		b.WriteString(redacted)
-		last += i + len(form)
-		i = strings.Index(lower[last:], form)
+	for _, sp := range spans {
+		if sp[0] >= last {
+			b.WriteString(t[last:sp[0]])
+			b.WriteString(redacted)
+		}
+		last = max(last, sp[1])
 	}
 	b.WriteString(t[last:])
 	return b.String()
@@ -156,8 +148,12 @@ func (s *scrubber) serverText(t string) string {
 // and invalid UTF-8 are dropped, so server text can neither split a log
 // line nor reorder what a reader sees.
 func oneLine(s string) string {
+	ascii := 0
+	for ascii < len(s) && s[ascii] >= 0x20 && s[ascii] < 0x7f {
+		ascii++
+	}
 	clean := true
-	for _, r := range s {
+	for _, r := range s[ascii:] {
 		if !isShown(r) {
 			clean = false
 			break
