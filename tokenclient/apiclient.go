@@ -72,9 +72,14 @@ func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, errorFromResponse(parsed, ErrResponseTooLarge, time.Now(), t.scrub)
 	}
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); strings.Contains(mt, "json") && !json.Valid(body) {
-		parsed.Body = body
-		var v struct{}
-		return nil, errorFromResponse(parsed, notJSON(json.Unmarshal(body, &v)), time.Now(), t.scrub)
+		// The error TokenFromResponse gives for the same answer labelled
+		// text: malformed for a 200, the status alone otherwise.
+		var cause error
+		if resp.StatusCode == http.StatusOK {
+			var v struct{}
+			cause = notJSON(json.Unmarshal(body, &v))
+		}
+		return nil, errorFromResponse(parsed, cause, time.Now(), t.scrub)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil

@@ -1,0 +1,110 @@
+package tokenclient
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNewRefusesBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		customerID string
+		key        string
+		opts       []Option
+		want       string
+	}{
+		{"short id", testCustomerID[1:], testSecretKey, nil, "customer id is not a GUID: it is 35 bytes long, want 36 (the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you; New takes the customer id first, then the secret key)"},
+		{"long id", testCustomerID + "0", testSecretKey, nil, "it is 37 bytes long"},
+		{"id without a hyphen", strings.Replace(testCustomerID, "-", "0", 1), testSecretKey, nil, "byte 9 of 36 is a digit, want a hyphen"},
+		{"id with a g", "g" + testCustomerID[1:], testSecretKey, nil, "byte 1 of 36 is a letter other than a-f, want a hex digit"},
+		{"id with a hyphen for a digit", testCustomerID[:35] + "-", testSecretKey, nil, "byte 36 of 36 is a hyphen, want a hex digit"},
+		{"empty key", testCustomerID, "", nil, "secret key is empty; pass the secret key Flinks gave you"},
+		{"key with a newline", testCustomerID, testSecretKey + "\n", nil, "secret key contains a control character at byte 37 of 37; check how it was read (a trailing newline from a file?)"},
+		{"key with DEL", testCustomerID, "\x7f" + testSecretKey, nil, "control character at byte 1 of 37"},
+		{"non-ASCII key", testCustomerID, testSecretKey[:3] + "é", nil, "secret key contains a non-ASCII byte at byte 4 of 5; Flinks issues GUID keys"},
+		{"key with spaces", testCustomerID, " " + testSecretKey, nil, "secret key starts or ends with white space; trim it"},
+		{"7-byte key", testCustomerID, "abcdefg", nil, "secret key is 7 bytes long, want at least 8: Flinks issues GUID keys, and a key that short cannot be hidden in error text without mangling it"},
+		{"empty instance", testCustomerID, testSecretKey, []Option{WithInstance("")}, "instance is not a single DNS label: it is empty (want letters, digits and inner hyphens, at most 63 bytes); use a name such as toolbox, sandbox or your production instance"},
+		{"long instance", testCustomerID, testSecretKey, []Option{WithInstance(strings.Repeat("a", 64))}, "it is 64 bytes long"},
+		{"instance with a dot", testCustomerID, testSecretKey, []Option{WithInstance("evil.example")}, "byte 5 of 12 is punctuation or a symbol"},
+		{"instance with a space", testCustomerID, testSecretKey, []Option{WithInstance("a b")}, "byte 2 of 3 is a space"},
+		{"instance with a tab", testCustomerID, testSecretKey, []Option{WithInstance("a\tb")}, "byte 2 of 3 is a control character"},
+		{"instance with é", testCustomerID, testSecretKey, []Option{WithInstance("é")}, "byte 1 of 2 is a non-ASCII byte"},
+		{"instance ending in a hyphen", testCustomerID, testSecretKey, []Option{WithInstance("toolbox-")}, "it starts or ends with a hyphen"},
+		{"instance starting with a hyphen", testCustomerID, testSecretKey, []Option{WithInstance("-toolbox")}, "it starts or ends with a hyphen"},
+		{"base URL with a bad port", testCustomerID, testSecretKey, []Option{WithBaseURL("https://h:" + testSecretKey)}, "base URL does not parse (invalid port); want https://host[:port][/path]"},
+		{"base URL without a host", testCustomerID, testSecretKey, []Option{WithBaseURL("https:///x")}, "base URL (10 bytes) has no host"},
+		{"base URL with user info", testCustomerID, testSecretKey, []Option{WithBaseURL("https://u:p@h")}, "base URL must not contain user info"},
+		{"base URL with a query", testCustomerID, testSecretKey, []Option{WithBaseURL("https://h/?k=" + testSecretKey)}, "base URL must not have a query or fragment"},
+		{"base URL with a fragment", testCustomerID, testSecretKey, []Option{WithBaseURL("https://h/#f")}, "base URL must not have a query or fragment"},
+		{"base URL with a bare ?", testCustomerID, testSecretKey, []Option{WithBaseURL("https://h/?")}, "base URL must not have a query or fragment"},
+		{"plain http to a remote host", testCustomerID, testSecretKey, []Option{WithBaseURL("http://flinks.example")}, "base URL uses http for a non-loopback host; use https"},
+		{"ftp", testCustomerID, testSecretKey, []Option{WithBaseURL("ftp://h")}, "base URL has a scheme other than https or http"},
+		{"Connect base URL", testCustomerID, testSecretKey, []Option{WithConnectBaseURL("http://connect.example")}, "base URL uses http for a non-loopback host"},
+		{"negative retry", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{BaseDelay: -1})}, "retry policy {MaxAttempts:3 BaseDelay:-1ns MaxDelay:2s MaxRetryAfter:10s} has a negative field; use WithoutRetry to turn retries off"},
+		{"negative attempts", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{MaxAttempts: -1})}, "has a negative field"},
+		{"negative max delay", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{MaxDelay: -1})}, "has a negative field"},
+		{"negative Retry-After cap", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{MaxRetryAfter: -1})}, "has a negative field"},
+		{"zero call timeout", testCustomerID, testSecretKey, []Option{WithCallTimeout(0)}, "call timeout 0s: want more than 0; pass a context with a deadline for a call-by-call bound"},
+		{"user agent with a newline", testCustomerID, testSecretKey, []Option{WithUserAgent("a\n" + testSecretKey)}, `user agent suffix "a\n[REDACTED]" contains control characters`},
+		{"user agent with DEL", testCustomerID, testSecretKey, []Option{WithUserAgent("a\x7f")}, "contains control characters"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := New(tc.customerID, tc.key, tc.opts...)
+			if c != nil || !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "tokenclient: ") {
+				t.Fatalf("got %v, %v, want an ErrInvalidConfig saying %q", c, err, tc.want)
+			}
+			if len(tc.key) >= 8 {
+				assertClean(t, err, tc.key)
+			}
+		})
+	}
+}
+
+func TestNewAcceptsGoodInput(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		key    string
+		opts   []Option
+		server string
+	}{
+		{"defaults", testSecretKey, nil, "https://toolbox-api.private.fin.ag/"},
+		{"8-byte key", "abcdefgh", nil, "https://toolbox-api.private.fin.ag/"},
+		{"upper-case key, instance", strings.ToUpper(testSecretKey), []Option{WithInstance("Sandbox-2")}, "https://sandbox-2-api.private.fin.ag/"},
+		{"63-byte instance", testSecretKey, []Option{WithInstance(strings.Repeat("a", 63))}, "https://" + strings.Repeat("a", 63) + "-api.private.fin.ag/"},
+		{"base URL overrides the instance", oddKey, []Option{WithInstance("sandbox"), WithBaseURL("https://proxy.example/flinks")}, "https://proxy.example/flinks/"},
+		{"http on localhost", testSecretKey, []Option{WithBaseURL("http://LocalHost:8080")}, "http://LocalHost:8080/"},
+		{"http on 127.0.0.1", testSecretKey, []Option{WithBaseURL("http://127.0.0.1:1")}, "http://127.0.0.1:1/"},
+		{"http on ::1", testSecretKey, []Option{WithBaseURL("http://[::1]:1/")}, "http://[::1]:1/"},
+		{"nil option", testSecretKey, []Option{nil, WithCallTimeout(time.Nanosecond)}, "https://toolbox-api.private.fin.ag/"},
+	} {
+		if _, err := New(strings.ToUpper(testCustomerID), tc.key, tc.opts...); err != nil {
+			t.Errorf("%s, upper-case customer id: %v", tc.name, err)
+		}
+		c, err := New(testCustomerID, tc.key, tc.opts...)
+		if err != nil || c.server != tc.server || c.request.URL.String() != tc.server+tokenPath[1:] {
+			t.Errorf("%s: got %v, %v, want server %s", tc.name, c, err, tc.server)
+		}
+	}
+}
+
+// The instance server in openapi.yaml is the one the Client builds.
+func TestServerMatchesSpec(t *testing.T) {
+	servers := validator.Doc().Servers
+	if len(servers) != 1 || servers[0].URL != serverTemplate || servers[0].Variables["instance"].Default != defaultInstance {
+		t.Errorf("openapi.yaml servers %+v; the client builds %s with instance %s", servers, serverTemplate, defaultInstance)
+	}
+	if got := instanceURL("SandBox"); got != "https://sandbox-api.private.fin.ag" {
+		t.Errorf("instanceURL: got %s", got)
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	for in, want := range map[string]string{"https://h:1/v3/" + testSecretKey: "https://h:1", "::": "[URL]", "/path": "[URL]"} {
+		if got := origin(in); got != want {
+			t.Errorf("origin(%q): got %q, want %q", in, got, want)
+		}
+	}
+}
