@@ -114,3 +114,34 @@ func TestTokenFromResponseNeedsAResponse(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// FuzzResponse sends any status, label and body through the Client: it
+// must never panic, yield a token only for a 200, and keep every error
+// clean of the key and one line.
+func FuzzResponse(f *testing.F) {
+	f.Add(200, "application/json", okBody)
+	f.Add(401, "application/json", unauthBody)
+	f.Add(502, "application/json", "<html>")
+	f.Add(500, "text/plain", `{"Message":"`+testSecretKey+`\n","FlinksCode":"\u2028"}`)
+	f.Add(302, "", "")
+	f.Fuzz(func(t *testing.T, status int, label, body string) {
+		if status < 100 || status > 999 {
+			return
+		}
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp := respond(r, status, body)
+			resp.Header.Set("Content-Type", label)
+			resp.Header.Set("Location", body)
+			return resp, nil
+		})
+		c := newTestClient(t, "https://flinks.example", WithoutRetry(), WithHTTPClient(&http.Client{Transport: rt}))
+		tok, err := c.GenerateAuthorizeToken(t.Context())
+		if err == nil {
+			if status != 200 || !tok.Valid() {
+				t.Fatalf("%d gave %+v", status, tok)
+			}
+			return
+		}
+		assertClean(t, err, testSecretKey)
+	})
+}

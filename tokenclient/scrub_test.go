@@ -120,3 +120,17 @@ func BenchmarkScrub(b *testing.B) {
 		})
 	}
 }
+
+// FuzzScrub checks that no text keeps the key, in any letter case.
+func FuzzScrub(f *testing.F) {
+	for _, e := range echoes(oddKey) {
+		f.Add(e)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, key := range []string{oddKey, testSecretKey} {
+			if out := newScrubber(key).serverText(in + key + in); strings.Contains(strings.ToLower(out), strings.ToLower(key)) {
+				t.Fatalf("%q kept the key: %q", in, out)
+			}
+		}
+	})
+}
