@@ -13,34 +13,26 @@ import (
 	"github.com/flinkskit/flinks-token-go/api"
 )
 
-// MaxResponseBytes bounds how much of a response body a Client reads; a
-// larger or endless body is an error wrapping ErrResponseTooLarge.
+// MaxResponseBytes bounds how much of a response body is read; a larger
+// or endless body is an *APIError wrapping ErrResponseTooLarge.
 const MaxResponseBytes = 1 << 20
-
-const userAgent = "flinks-token-go/1"
 
 // Client mints Flinks authorize tokens for one customer id and secret key.
 // It is safe for concurrent use by multiple goroutines.
 type Client struct {
-	scrub   *scrubber
-	server  string // the base URL, ending in "/"
-	origin  string // scheme://host of server, what network errors name
-	connect string // the Connect page's base URL, for ConnectURL
-	// request is built once, by the generated builder and SecretKeyEditor:
-	// nothing in it changes between calls, and each call copies it.
-	request *http.Request
-	// shareHeader is true when hc never modifies a request (net/http's
-	// own transport, no cookie jar), so calls share request's headers.
-	shareHeader bool
-	hc          *http.Client
-	retry       RetryPolicy
-	logger      *slog.Logger
-	timeout     *callTimeoutError
+	scrub          *scrubber
+	server, origin string        // the base URL ending in "/", and its scheme://host
+	connect        string        // the base URL of ConnectURL
+	request        *http.Request // built once; each call copies it
+	hc             *http.Client
+	retry          RetryPolicy
+	logger         *slog.Logger
+	timeout        *callTimeoutError
 }
 
 // New returns a Client for customerID (the GUID Flinks gave you) and
 // secretKey. It checks all input before anything is sent; every error it
-// returns matches ErrInvalidConfig and none contains the secret key.
+// returns matches ErrInvalidConfig.
 func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
@@ -57,19 +49,21 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 			opt(&o)
 		}
 	}
-	if err := validateCustomerID(customerID); err != nil {
-		return nil, err
+	server := o.baseURL
+	err := validateCustomerID(customerID)
+	switch {
+	case err != nil:
+	case o.retry.validate() != nil:
+		err = o.retry.validate()
+	case o.callTimeout <= 0:
+		err = invalidConfig("call timeout %v: want more than 0; pass a context with a deadline for a call-by-call bound", o.callTimeout)
+	case strings.ContainsFunc(o.userAgent, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		err = invalidConfig("user agent suffix %q contains control characters", o.userAgent)
+	case server != "":
+		_, err = validateBaseURL(server)
+	default:
+		server, err = instanceURL(o.instance), validateInstance(o.instance)
 	}
-	if err := o.retry.validate(); err != nil {
-		return nil, err
-	}
-	if o.callTimeout <= 0 {
-		return nil, invalidConfig("call timeout %v: want more than 0; pass a context with a deadline for a call-by-call bound", o.callTimeout)
-	}
-	if strings.ContainsFunc(o.userAgent, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return nil, invalidConfig("user agent suffix %q contains control characters", o.userAgent)
-	}
-	server, err := serverURL(o)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +72,7 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 		return nil, err
 	}
 	// The generated builder resolves "./v3/…" against server, which drops
-	// a path prefix without a trailing slash (api.NewClient adds it too).
+	// a path prefix without a trailing slash.
 	if !strings.HasSuffix(server, "/") {
 		server += "/"
 	}
@@ -87,60 +81,28 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 		return nil, invalidConfig("cannot build a request for the base URL and customer id (%s)", withoutValues(err))
 	}
 	setTokenHeaders(req, secretKey)
-	req.Header.Set("User-Agent", strings.TrimSpace(userAgent+" "+o.userAgent))
-
-	c := &Client{
-		scrub:   s,
-		server:  server,
-		origin:  origin(server),
-		connect: connect,
-		request: req,
-		retry:   o.retry,
-		logger:  o.logger,
-		timeout: &callTimeoutError{o.callTimeout},
-	}
+	req.Header.Set("User-Agent", strings.TrimSpace("flinks-token-go/1 "+o.userAgent))
+	hc := defaultHTTPClient()
 	if o.httpClient != nil {
-		c.hc = withoutRedirects(o.httpClient)
-		c.shareHeader = leavesRequestAlone(c.hc)
-	} else {
-		c.hc, c.shareHeader = defaultHTTPClient(), true
+		hc = withoutRedirects(o.httpClient)
 	}
-	return c, nil
+	return &Client{scrub: s, server: server, origin: origin(server), connect: connect, request: req,
+		hc: hc, retry: o.retry, logger: o.logger, timeout: &callTimeoutError{o.callTimeout}}, nil
 }
 
-func serverURL(o options) (string, error) {
-	if o.baseURL != "" {
-		u, err := validateBaseURL(o.baseURL)
-		if err != nil {
-			return "", err
-		}
-		return u.String(), nil
-	}
-	if err := validateInstance(o.instance); err != nil {
-		return "", err
-	}
-	return instanceURL(o.instance), nil
-}
-
-// GenerateAuthorizeToken calls the generateAuthorizeToken operation
-// (POST /v3/{customerId}/BankingServices/GenerateAuthorizeToken) and
-// returns a fresh single-use token; every call mints a new one.
+// GenerateAuthorizeToken calls the generateAuthorizeToken operation (POST
+// /v3/{customerId}/BankingServices/GenerateAuthorizeToken) and returns a
+// fresh single-use token; every call mints a new one.
 //
 // Network errors before a response, and 408, 429, 500, 502, 503 and 504
 // answers, are retried as the RetryPolicy says; a wait never runs past
-// ctx's deadline. When ctx has no deadline, the whole call, attempts and
-// waits included, is bounded by the call timeout (WithCallTimeout). It
-// returns:
-//   - an *APIError matching ErrUnauthorized for a 401 (wrong secret key);
-//   - an *APIError for any other answer without a token, wrapping
-//     ErrMalformedResponse for a 200 without a usable Token and
-//     ErrResponseTooLarge for a body over MaxResponseBytes, and saying how
-//     many attempts were made;
+// ctx's deadline. It returns:
+//   - an *APIError for an answer without a token (see APIError);
 //   - an error matching ctx.Err() when ctx ends first, or
 //     context.DeadlineExceeded when the call timeout does, which also
 //     wraps the last attempt's error, if an attempt had ended;
-//   - otherwise a network error naming the host but not the URL, which
-//     is a net.Error with the transport error's Timeout.
+//   - otherwise a network error naming the host but not the URL, a
+//     net.Error with the transport error's Timeout.
 func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -153,31 +115,28 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 		if err == nil {
 			return tok, nil
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			if !errors.Is(err, ctxErr) {
+		if ctx.Err() != nil {
+			if !errors.Is(err, ctx.Err()) {
 				last = err
 			}
 			return Token{}, c.interrupted(ctx, attempt, last)
 		}
 		last = err
 		apiErr, isAPIErr := errors.AsType[*APIError](err)
-		if isAPIErr {
-			apiErr.Attempts = attempt
-		}
-		if isAPIErr && !isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts {
-			if isAPIErr || attempt == 1 {
-				return Token{}, err
-			}
-			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempt, trimPrefix(err))
-		}
 		var retryAfter time.Duration
 		if isAPIErr {
-			retryAfter = apiErr.RetryAfter
+			apiErr.Attempts, retryAfter = attempt, apiErr.RetryAfter
+		}
+		switch {
+		case isAPIErr && (!isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts):
+			return Token{}, err
+		case attempt >= c.retry.MaxAttempts:
+			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempt, trimPrefix(err))
 		}
 		wait := c.retry.delay(attempt, retryAfter, fullJitter)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return Token{}, fmt.Errorf("tokenclient: gave up after %s: the next one, in %v, would start after the deadline (%w); the last attempt: %w",
-				attempts(attempt), wait.Round(time.Millisecond), context.DeadlineExceeded, trimPrefix(err))
+			return Token{}, fmt.Errorf("tokenclient: gave up: the next attempt, in %v, would start after the deadline (%w); the last one: %w",
+				wait.Round(time.Millisecond), context.DeadlineExceeded, trimPrefix(err))
 		}
 		c.log(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
 			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
@@ -187,9 +146,8 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 	}
 }
 
-// interrupted reports a call that ctx ended during attempt n (or the wait
-// after it), wrapping both ctx's error, or the call timeout's, and last,
-// the error of the last attempt that ended on its own, when there was one.
+// interrupted reports a call that ctx (or the call timeout) ended during
+// attempt n or the wait after it, wrapping last, when an attempt had ended.
 func (c *Client) interrupted(ctx context.Context, n int, last error) error {
 	cause := ctx.Err()
 	if context.Cause(ctx) == c.timeout {
@@ -198,15 +156,7 @@ func (c *Client) interrupted(ctx context.Context, n int, last error) error {
 	if last == nil {
 		return fmt.Errorf("tokenclient: generate authorize token: %w", trimPrefix(cause))
 	}
-	return fmt.Errorf("tokenclient: gave up during attempt %d: %w; the last attempt that ended: %w",
-		n, trimPrefix(cause), trimPrefix(last))
-}
-
-func attempts(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return fmt.Sprintf("%d attempts", n)
+	return fmt.Errorf("tokenclient: gave up during attempt %d: %w; the last attempt that ended: %w", n, trimPrefix(cause), trimPrefix(last))
 }
 
 // trimPrefix wraps err without repeating the package prefix in the text.
@@ -217,15 +167,11 @@ type prefixless struct{ error }
 func (e *prefixless) Error() string { return strings.TrimPrefix(e.error.Error(), "tokenclient: ") }
 func (e *prefixless) Unwrap() error { return e.error }
 
-// attempt sends one request and maps its response. Every error it returns
-// is already free of the secret key.
+// attempt sends one request and maps its response; its errors are free of
+// the secret key.
 func (c *Client) attempt(ctx context.Context) (Token, error) {
 	req := c.request.WithContext(ctx)
-	if !c.shareHeader {
-		// A RoundTripper that adds headers would otherwise add them to
-		// every later call; the URL is left alone by every sane one.
-		req.Header = req.Header.Clone()
-	}
+	req.Header = req.Header.Clone() // a RoundTripper may add headers
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return Token{}, c.scrub.scrubError("request to "+c.origin+" failed", err, "check network access to Flinks")

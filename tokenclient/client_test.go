@@ -36,7 +36,7 @@ func TestGenerateAuthorizeToken(t *testing.T) {
 }
 
 func TestRequestHeaders(t *testing.T) {
-	c, f := setup(t, ok200)
+	_, f := setup(t, ok200)
 	f.handler = func(w http.ResponseWriter, r *http.Request) {
 		for name, want := range map[string]string{"flinks-auth-key": testSecretKey, "Content-Type": "application/json",
 			"Accept": "application/json", "User-Agent": "flinks-token-go/1 my-service/2"} {
@@ -49,7 +49,7 @@ func TestRequestHeaders(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(okBody))
 	}
-	c = newTestClient(t, f.server.URL, WithUserAgent("my-service/2"))
+	c := newTestClient(t, f.server.URL, WithUserAgent("my-service/2"))
 	for range 2 { // the second call reuses the request built in New
 		if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil {
 			t.Fatal(err)
@@ -80,8 +80,8 @@ func TestRetriedStatuses(t *testing.T) {
 	retried := map[int]bool{408: true, 429: true, 500: true, 502: true, 503: true, 504: true}
 	for _, code := range []int{301, 400, 401, 403, 404, 407, 408, 409, 429, 499, 500, 501, 502, 503, 504, 505} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
-			c, f := setup(t, statusReply(code), ok200)
-			c = newTestClient(t, f.server.URL, fastRetry)
+			_, f := setup(t, statusReply(code), ok200)
+			c := newTestClient(t, f.server.URL, fastRetry)
 			_, err := c.GenerateAuthorizeToken(t.Context())
 			want := int64(1)
 			if retried[code] {
@@ -125,8 +125,8 @@ func TestAttemptsAreBounded(t *testing.T) {
 }
 
 func TestNetworkErrors(t *testing.T) {
-	c, f := setup(t, drop, drop, ok200)
-	c = newTestClient(t, f.server.URL+"/prefix", fastRetry)
+	_, f := setup(t, drop, drop, ok200)
+	c := newTestClient(t, f.server.URL+"/prefix", fastRetry)
 	if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil || f.hits.Load() != 3 {
 		t.Fatalf("after two drops: got %v after %d requests, want a token after 3", err, f.hits.Load())
 	}
@@ -297,7 +297,7 @@ func TestDeadlines(t *testing.T) {
 			defer cancel()
 			start := time.Now()
 			_, err := c.GenerateAuthorizeToken(ctx)
-			want := "tokenclient: gave up after 1 attempt: the next one, in 5s, would start after the deadline (context deadline exceeded); the last attempt: Flinks answered 503"
+			want := "tokenclient: gave up: the next attempt, in 5s, would start after the deadline (context deadline exceeded); the last one: Flinks answered 503"
 			if time.Since(start) != 0 || !errors.Is(err, context.DeadlineExceeded) || err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("after %v: got %v, want %q…", time.Since(start), err, want)
 			}

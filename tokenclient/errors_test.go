@@ -105,7 +105,7 @@ func TestScrubError(t *testing.T) {
 			}
 		}
 		ne, ok := errors.AsType[net.Error](err)
-		if !ok || ne.Timeout() != tc.timeout || ne.Temporary() != tc.timeout {
+		if !ok || ne.Timeout() != tc.timeout {
 			t.Errorf("%v: Timeout() = %v, want %v", err, ok && ne.Timeout(), tc.timeout)
 		}
 		if errors.Unwrap(err) != nil {
@@ -120,7 +120,7 @@ func TestCallTimeoutError(t *testing.T) {
 		t.Errorf("got %q", err)
 	}
 	ne, ok := errors.AsType[net.Error](err)
-	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || !ok || !ne.Timeout() || !ne.Temporary() {
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || !ok || !ne.Timeout() {
 		t.Errorf("%v does not match context.DeadlineExceeded as a timeout", err)
 	}
 }

@@ -60,7 +60,7 @@ func Example_badInput() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// tokenclient: instance is not a single DNS label: byte 5 of 10 is punctuation or a symbol (want letters, digits and inner hyphens, at most 63 bytes); use a name such as toolbox, sandbox or your production instance
+	// tokenclient: instance (10 bytes) is not a single DNS label of letters, digits and inner hyphens, at most 63 bytes; use a name such as toolbox, sandbox or your production instance
 }
 
 // The generated client, wired by NewAPIClient, with the response mapped by

@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -45,7 +44,7 @@ func TestHTTPClients(t *testing.T) {
 			t.Errorf("%s: HTTP/2 health checks %+v, want pings after 10s silent, 5s to answer", name, tr.HTTP2)
 		}
 		if !tr.ForceAttemptHTTP2 || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || tr.MaxIdleConnsPerHost != 100 || tr.MaxIdleConns != 100 ||
-			tr.TLSHandshakeTimeout != 10*time.Second || tr.IdleConnTimeout != 90*time.Second || tr.Proxy == nil || dialer.Timeout != 10*time.Second {
+			tr.TLSHandshakeTimeout != 10*time.Second || tr.IdleConnTimeout != 90*time.Second || tr.Proxy == nil || tr.DialContext == nil {
 			t.Errorf("%s: transport %+v", name, tr)
 		}
 		if hc.CheckRedirect(nil, nil) != http.ErrUseLastResponse {
@@ -121,23 +120,6 @@ func TestBrokenRoundTrippers(t *testing.T) {
 		c := newTestClient(t, "https://flinks.example", WithoutRetry(), WithHTTPClient(&http.Client{Transport: tc.rt}))
 		if _, err := c.GenerateAuthorizeToken(t.Context()); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error saying %q", tc.name, err, tc.want)
-		}
-	}
-}
-
-func TestLeavesRequestAlone(t *testing.T) {
-	jar, _ := cookiejar.New(nil)
-	for _, tc := range []struct {
-		hc   *http.Client
-		want bool
-	}{
-		{&http.Client{}, true},
-		{&http.Client{Transport: &http.Transport{}}, true},
-		{&http.Client{Transport: roundTripFunc(nil)}, false},
-		{&http.Client{Jar: jar}, false},
-	} {
-		if got := leavesRequestAlone(tc.hc); got != tc.want {
-			t.Errorf("%+v: got %v, want %v", tc.hc, got, tc.want)
 		}
 	}
 }
