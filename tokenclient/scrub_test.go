@@ -75,6 +75,13 @@ func TestScrubberLeavesOtherText(t *testing.T) {
 			t.Errorf("text(%q): got %q, want %q", in, got, want)
 		}
 	}
+	// Matches of two forms that overlap, or nest, go as one.
+	for forms, want := range map[[2]string]string{{"abcd", "cdef"}: "x[REDACTED]y", {"abcdef", "bc"}: "x[REDACTED]y", {"ab", "ef"}: "x[REDACTED]cd[REDACTED]y"} {
+		s := &scrubber{forms: [][]byte{[]byte(forms[0]), []byte(forms[1])}}
+		if got := s.text("xABcdEfy"); got != want {
+			t.Errorf("forms %q: got %q, want %q", forms, got, want)
+		}
+	}
 	if got := (*scrubber)(nil).text(oddKey); got != oddKey {
 		t.Errorf("a nil scrubber changed %q to %q", oddKey, got)
 	}
