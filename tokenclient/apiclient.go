@@ -59,7 +59,7 @@ func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	_ = resp.Body.Close()
 	if err != nil {
-		return nil, t.scrub.scrubError("reading the response from "+origin(req.URL.String())+" failed", err, "check network access to Flinks")
+		return nil, t.scrub.scrubError("reading the response from "+req.URL.Scheme+"://"+req.URL.Host+" failed", err, "check network access to Flinks")
 	}
 	parsed := &api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}
 	if len(body) > MaxResponseBytes {

@@ -84,9 +84,14 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 	req.Header.Set("User-Agent", strings.TrimSpace("flinks-token-go/1 "+o.userAgent))
 	hc := defaultHTTPClient()
 	if o.httpClient != nil {
-		hc = withoutRedirects(o.httpClient)
+		copied := *o.httpClient
+		copied.CheckRedirect = refuseRedirect
+		hc = &copied
 	}
-	return &Client{scrub: s, server: server, origin: origin(server), connect: connect, request: req,
+	// Network errors name the host alone: the path holds the customer id,
+	// which is the secret key when the two are passed in swapped order.
+	origin := req.URL.Scheme + "://" + req.URL.Host
+	return &Client{scrub: s, server: server, origin: origin, connect: connect, request: req,
 		hc: hc, retry: o.retry, logger: o.logger, timeout: &callTimeoutError{o.callTimeout}}, nil
 }
 

@@ -52,10 +52,3 @@ var defaultHTTPClient = sync.OnceValue(newHTTPClient)
 func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// withoutRedirects returns a copy of hc that does not follow redirects.
-func withoutRedirects(hc *http.Client) *http.Client {
-	c := *hc
-	c.CheckRedirect = refuseRedirect
-	return &c
-}

@@ -19,15 +19,6 @@ func instanceURL(instance string) string {
 	return strings.Replace(serverTemplate, "{instance}", strings.ToLower(instance), 1)
 }
 
-// origin reduces a URL to scheme://host: the path holds the customer id,
-// which is the secret key when the two are passed in swapped order.
-func origin(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.Host != "" {
-		return u.Scheme + "://" + u.Host
-	}
-	return "[URL]"
-}
-
 // The validators describe a value instead of repeating it: it may be the
 // secret key, passed in the wrong place.
 

@@ -100,11 +100,3 @@ func TestServerMatchesSpec(t *testing.T) {
 		t.Errorf("instanceURL: got %s", got)
 	}
 }
-
-func TestOrigin(t *testing.T) {
-	for in, want := range map[string]string{"https://h:1/v3/" + testSecretKey: "https://h:1", "::": "[URL]", "/path": "[URL]"} {
-		if got := origin(in); got != want {
-			t.Errorf("origin(%q): got %q, want %q", in, got, want)
-		}
-	}
-}
