@@ -1,6 +1,7 @@
 package tokenclient
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,15 +11,11 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
-const (
-	testCustomerID = "43387ca6-0391-4c82-857d-70d95f087ecb"
-	testSecretKey  = "c4569c54-e167-4d34-8de6-f4113bc82414"
-	testToken      = "d65f1adb-8ebc-48dc-be8b-20c773ba1565"
-	// oddKey holds what URL, JSON and Go quoting escape.
-	oddKey = `Sk+/a b=&"<K\ey>`
-)
+// oddKey holds what URL, JSON and Go quoting escape.
+const oddKey = `Sk+/a b=&"<K\ey>`
 
 var validator = func() *specvalidate.Validator {
 	v, err := specvalidate.New()
@@ -28,15 +25,47 @@ var validator = func() *specvalidate.Validator {
 	return v
 }()
 
-// tokenPath is the token operation's path for testCustomerID, read from
-// openapi.yaml so that the tests follow Flinks when it moves.
-var tokenPath = specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": testCustomerID})
-
-// The spec's own examples of the two answers it describes.
+// The token operation's customer id and secret key examples, its path for
+// that id, and its answers' examples with their token, read from
+// openapi.yaml so that the tests follow Flinks when the page changes.
 var (
-	okBody     = `{"HttpStatusCode":200,"Token":"` + testToken + `"}`
-	unauthBody = `{"HttpStatusCode":401,"Message":"You must provide a valid auth key","FlinksCode":"UNAUTHORIZED"}`
+	testCustomerID = specParam("customerId").Default.(string)
+	testSecretKey  = specParam("flinks-auth-key").Example.(string)
+	tokenPath      = specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": testCustomerID})
+	okBody         = specExample(200)
+	unauthBody     = specExample(401)
+	testToken      = specField(okBody, "Token")
 )
+
+func specOperation() *openapi3.Operation {
+	for _, item := range validator.Doc().Paths.Map() {
+		if op := item.Post; op != nil && op.OperationID == "generateAuthorizeToken" {
+			return op
+		}
+	}
+	panic("openapi.yaml lacks generateAuthorizeToken")
+}
+
+func specParam(name string) *openapi3.Schema {
+	for _, p := range specOperation().Parameters {
+		if strings.EqualFold(p.Value.Name, name) {
+			return p.Value.Schema.Value
+		}
+	}
+	panic("openapi.yaml lacks parameter " + name)
+}
+
+// specExample is the JSON example of the token operation's answer status.
+func specExample(status int) string {
+	b, _ := json.Marshal(specOperation().Responses.Status(status).Value.Content.Get("application/json").Example)
+	return string(b)
+}
+
+func specField(body, name string) string {
+	var m map[string]any
+	_ = json.Unmarshal([]byte(body), &m)
+	return m[name].(string)
+}
 
 // reply is one canned response; status -1 drops the connection.
 type reply struct {

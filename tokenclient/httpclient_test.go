@@ -54,8 +54,10 @@ func TestHTTPClients(t *testing.T) {
 	if NewHTTPClient().Timeout != 60*time.Second || defaultHTTPClient().Timeout != 0 {
 		t.Error("want a 60s request timeout on NewHTTPClient's client only (a Client has its call timeout)")
 	}
-	if NewHTTPClient().Transport == NewHTTPClient().Transport {
-		t.Error("NewHTTPClient shares a transport")
+	a, b := newTestClient(t, "https://a.example"), newTestClient(t, "https://b.example")
+	own := newTestClient(t, "https://a.example", WithHTTPClient(NewHTTPClient()))
+	if a.hc != b.hc || a.hc != defaultHTTPClient() || own.hc.Transport == a.hc.Transport || NewHTTPClient().Transport == NewHTTPClient().Transport {
+		t.Error("default Clients do not share one transport, or other clients do")
 	}
 }
 
@@ -76,14 +78,6 @@ func TestHTTP2(t *testing.T) {
 	c := newTestClient(t, srv.URL, WithHTTPClient(hc))
 	if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestDefaultClientsShareOneTransport(t *testing.T) {
-	a, b := newTestClient(t, "https://a.example"), newTestClient(t, "https://b.example")
-	own := newTestClient(t, "https://a.example", WithHTTPClient(NewHTTPClient()))
-	if a.hc != b.hc || a.hc != defaultHTTPClient() || own.hc.Transport == a.hc.Transport {
-		t.Error("default Clients do not share one transport, or WithHTTPClient's does")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
 )
@@ -144,4 +145,17 @@ func FuzzResponse(f *testing.F) {
 		}
 		assertClean(t, err, testSecretKey)
 	})
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"": 0, " 3 ": 3 * time.Second, "0": 0, "-1": 0, "1.5": 0, "soon": 0, "86400": 24 * time.Hour, "86401": 24 * time.Hour,
+		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second, now.Format(http.TimeFormat): 0,
+		now.Add(-time.Hour).Format(http.TimeFormat): 0,
+	} {
+		if got := parseRetryAfter(v, now); got != want {
+			t.Errorf("parseRetryAfter(%q): got %v, want %v", v, got, want)
+		}
+	}
 }
