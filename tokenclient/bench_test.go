@@ -98,10 +98,7 @@ func tokenclientMinter(hc *http.Client, baseURL string) minter {
 	}
 }
 
-// minters pairs each client with the HTTP client it uses by default:
-// raw, a clone of http.DefaultTransport keeping 100 idle connections per
-// host; generated, NewHTTPClient; tokenclient, its own default (nil).
-// trust adds a test server's CA to a client's transport.
+// minters pairs each client with its default HTTP client (nil: Client's).
 var minters = []struct {
 	name string
 	new  func(*http.Client, string) minter
@@ -142,8 +139,7 @@ func runMinter(b *testing.B, mint minter, parallel bool) {
 	})
 }
 
-// BenchmarkLoopback measures each client against a loopback server, over
-// HTTP/1.1 and over TLS with HTTP/2.
+// BenchmarkLoopback: a loopback server, over HTTP/1.1 and TLS with HTTP/2.
 func BenchmarkLoopback(b *testing.B) {
 	for _, proto := range []string{"http1", "h2"} {
 		srv := httptest.NewUnstartedServer(http.HandlerFunc(benchHandler))
@@ -160,10 +156,9 @@ func BenchmarkLoopback(b *testing.B) {
 					if proto == "h2" {
 						hc = trust(hc, srv)
 					}
+					defer defaultHTTPClient().CloseIdleConnections()
 					if hc != nil {
 						defer hc.CloseIdleConnections()
-					} else {
-						defer defaultHTTPClient().CloseIdleConnections()
 					}
 					runMinter(b, m.new(hc, srv.URL), mode == "parallel")
 				})
@@ -173,8 +168,7 @@ func BenchmarkLoopback(b *testing.B) {
 	}
 }
 
-// trust returns hc (for nil, a Client's default HTTP client) trusting
-// srv's certificate.
+// trust returns hc (nil: a Client's default) trusting srv's certificate.
 func trust(hc *http.Client, srv *httptest.Server) *http.Client {
 	if hc == nil {
 		hc = newHTTPClient()
@@ -185,8 +179,7 @@ func trust(hc *http.Client, srv *httptest.Server) *http.Client {
 	return hc
 }
 
-// BenchmarkClientOnly measures request building and response decoding
-// over an in-process transport.
+// BenchmarkClientOnly: request building and decoding, no network.
 func BenchmarkClientOnly(b *testing.B) {
 	hc := &http.Client{Transport: memoryTransport{}}
 	for _, m := range minters {

@@ -98,8 +98,7 @@ type fake struct {
 	handler http.HandlerFunc
 }
 
-// setup starts a fake answering with replies and returns a Client pointed
-// at it.
+// setup starts a fake answering with replies and a Client pointed at it.
 func setup(t *testing.T, replies ...reply) (*Client, *fake) {
 	t.Helper()
 	f := &fake{t: t, replies: replies}

@@ -109,16 +109,10 @@ func TestTokenFromResponseNeedsAResponse(t *testing.T) {
 			t.Errorf("got %v", err)
 		}
 	}
-	// Without the request, there is no key to scrub: the text stays.
-	resp := &api.GenerateAuthorizeTokenResponse{HTTPResponse: &http.Response{StatusCode: 500}, Body: []byte(`{"Message":"` + testSecretKey + `"}`)}
-	if _, err := TokenFromResponse(resp); err == nil || !strings.Contains(err.Error(), testSecretKey) {
-		t.Errorf("got %v", err)
-	}
 }
 
-// FuzzResponse sends any status, label and body through the Client: it
-// must never panic, yield a token only for a 200, and keep every error
-// clean of the key and one line.
+// FuzzResponse: any status, label and body gives a token only for a 200,
+// else a clean one-line error, never a panic.
 func FuzzResponse(f *testing.F) {
 	f.Add(200, "application/json", okBody)
 	f.Add(401, "application/json", unauthBody)

@@ -109,12 +109,10 @@ func TestServerText(t *testing.T) {
 		{"key\n" + testSecretKey, "key [REDACTED]"},
 	} {
 		if got := s.serverText(tc.in); got != tc.want {
-			t.Errorf("serverText(%.40q…): got …%q, want …%q", tc.in, tail(got), tail(tc.want))
+			t.Errorf("serverText(%.40q…): got …%q, want …%q", tc.in, got[max(0, len(got)-20):], tc.want[max(0, len(tc.want)-20):])
 		}
 	}
 }
-
-func tail(s string) string { return s[max(0, len(s)-20):] }
 
 // BenchmarkScrub times the scrubber on 1 MiB bodies of the shapes that
 // made the old one quadratic; each must cost well under 50ms.
