@@ -108,38 +108,23 @@ func setTokenHeaders(req *http.Request, secretKey string) {
 	req.Header.Set("Accept", "application/json")
 }
 
-// placeholderID stands for the customer id when tokenOperation builds the
-// token request; "*" then marks its segment.
-const placeholderID = "00000000-0000-0000-0000-000000000000"
-
-// tokenOperation is the method and path segments of the token operation.
-var tokenOperation = sync.OnceValues(func() (string, []string) {
-	req, err := api.NewGenerateAuthorizeTokenRequest("https://flinks.invalid/", placeholderID, nil)
+// tokenOperation is the token request's method, and its escaped path
+// before and after the customer id, as the generated builder makes them.
+var tokenOperation = sync.OnceValues(func() (string, [2]string) {
+	const id = "00000000-0000-0000-0000-000000000000"
+	req, err := api.NewGenerateAuthorizeTokenRequest("https://flinks.invalid/", id, nil)
 	if err != nil {
 		panic("tokenclient: the generated builder refuses a GUID customer id: " + err.Error())
 	}
-	segs := strings.Split(strings.TrimPrefix(req.URL.EscapedPath(), "/"), "/")
-	for i := range segs {
-		if segs[i] == placeholderID {
-			segs[i] = "*"
-		}
-	}
-	return req.Method, segs
+	before, after, _ := strings.Cut(req.URL.EscapedPath(), id)
+	return req.Method, [2]string{before, after}
 })
 
 // isTokenRequest reports whether req has the token operation's method and
-// a path ending in its segments, "*" matching any non-empty segment.
+// path, after any prefix, with any non-empty customer id segment.
 func isTokenRequest(req *http.Request) bool {
-	method, want := tokenOperation()
-	got := strings.Split(req.URL.EscapedPath(), "/")
-	if req.Method != method || len(got) < len(want) {
-		return false
-	}
-	got = got[len(got)-len(want):]
-	for i, w := range want {
-		if w != got[i] && (w != "*" || got[i] == "") {
-			return false
-		}
-	}
-	return true
+	method, path := tokenOperation()
+	rest, ok := strings.CutSuffix(req.URL.EscapedPath(), path[1])
+	i := strings.LastIndexByte(rest, '/')
+	return ok && req.Method == method && i >= 0 && i < len(rest)-1 && strings.HasSuffix(rest[:i+1], path[0])
 }

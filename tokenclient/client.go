@@ -145,8 +145,10 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 		}
 		c.log(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
 			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
-		if sleepContext(ctx, wait) != nil {
+		select {
+		case <-ctx.Done():
 			return Token{}, c.interrupted(ctx, attempt, last)
+		case <-time.After(wait):
 		}
 	}
 }
