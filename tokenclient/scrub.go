@@ -93,6 +93,7 @@ func (s *scrubber) text(t string) string {
 	}
 	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
 	var b strings.Builder
+	b.Grow(len(t))
 	last := 0
 	for _, sp := range spans {
 		if sp[0] >= last {
