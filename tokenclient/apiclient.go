@@ -126,5 +126,5 @@ func isTokenRequest(req *http.Request) bool {
 	method, path := tokenOperation()
 	rest, ok := strings.CutSuffix(req.URL.EscapedPath(), path[1])
 	i := strings.LastIndexByte(rest, '/')
-	return ok && req.Method == method && i >= 0 && i < len(rest)-1 && strings.HasSuffix(rest[:i+1], path[0])
+	return ok && req.Method == method && i < len(rest)-1 && strings.HasSuffix(rest[:i+1], path[0])
 }

@@ -140,18 +140,18 @@ func (s *scrubber) scrubError(what string, err error, hint string) error {
 	return e
 }
 
-func (e *scrubbedError) Error() string           { return e.msg }
-func (e *scrubbedError) Is(target error) bool    { return slices.Contains(e.matches, target) }
-func (e *scrubbedError) Timeout() bool           { return e.timeout }
-func (e *scrubbedError) Temporary() bool         { return e.timeout }
-func (e *callTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
-func (e *callTimeoutError) Timeout() bool        { return true }
-func (e *callTimeoutError) Temporary() bool      { return false }
+func (e *scrubbedError) Error() string        { return e.msg }
+func (e *scrubbedError) Is(target error) bool { return slices.Contains(e.matches, target) }
+func (e *scrubbedError) Timeout() bool        { return e.timeout }
+func (e *scrubbedError) Temporary() bool      { return e.timeout }
 
 // callTimeoutError is the cause of a call cut by the Client's call
-// timeout; it matches context.DeadlineExceeded.
+// timeout; it matches context.DeadlineExceeded and is a timeout.
 type callTimeoutError struct{ d time.Duration }
 
 func (e *callTimeoutError) Error() string {
 	return fmt.Sprintf("tokenclient: the call timeout (%v) ran out; pass a context with a deadline, or raise WithCallTimeout", e.d)
 }
+func (e *callTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+func (e *callTimeoutError) Timeout() bool        { return true }
+func (e *callTimeoutError) Temporary() bool      { return true }
