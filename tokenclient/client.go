@@ -139,8 +139,8 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempt, trimPrefix(err))
 		}
 		wait := c.retry.delay(attempt, retryAfter, fullJitter)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return Token{}, fmt.Errorf("tokenclient: gave up: the next attempt, in %v, would start after the deadline (%w); the last one: %w",
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= wait {
+			return Token{}, fmt.Errorf("tokenclient: gave up: the next attempt, in %v, would not start before the deadline (%w); the last one: %w",
 				wait.Round(time.Millisecond), context.DeadlineExceeded, trimPrefix(err))
 		}
 		c.log(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",

@@ -21,14 +21,14 @@ func TestGenerateAuthorizeToken(t *testing.T) {
 	_, f := setup(t)
 	f.handler = func(w http.ResponseWriter, r *http.Request) {
 		for name, want := range map[string]string{"flinks-auth-key": testSecretKey, "Content-Type": "application/json",
-			"Accept": "application/json", "User-Agent": "flinks-token-go/1 my-service/2"} {
+			"Accept": "application/json", "User-Agent": "flinks-token-go/1 my-service/2 (x)"} {
 			if got := r.Header.Values(name); len(got) != 1 || got[0] != want || r.URL.Path != tokenPath {
 				t.Errorf("%s %s: got %q, want %q", r.URL.Path, name, got, want)
 			}
 		}
 		_, _ = w.Write([]byte(okBody))
 	}
-	c := newTestClient(t, f.server.URL, WithUserAgent("my-service/2"))
+	c := newTestClient(t, f.server.URL, WithUserAgent("my-service/2 (x)"))
 	before := time.Now()
 	tok, err := c.GenerateAuthorizeToken(t.Context())
 	if err != nil || tok.Value != testToken || tok.ExpiresAt.Before(before.Add(TokenLifetime)) || tok.ExpiresAt.After(time.Now().Add(TokenLifetime)) {
@@ -218,11 +218,11 @@ func TestDeadlines(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			var times []time.Time
 			c := synctestClient(t, replies(&times, "5", 503))
-			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			start := time.Now()
 			_, err := c.GenerateAuthorizeToken(ctx)
-			want := "tokenclient: gave up: the next attempt, in 5s, would start after the deadline (context deadline exceeded); the last one: Flinks answered 503"
+			want := "tokenclient: gave up: the next attempt, in 5s, would not start before the deadline (context deadline exceeded); the last one: Flinks answered 503"
 			if time.Since(start) != 0 || !errors.Is(err, context.DeadlineExceeded) || err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("after %v: got %v, want %q…", time.Since(start), err, want)
 			}

@@ -29,7 +29,7 @@ func NewHTTPClient() *http.Client {
 func newHTTPClient() *http.Client {
 	return &http.Client{CheckRedirect: refuseRedirect, Transport: &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
 		HTTP2:                 &http.HTTP2Config{SendPingTimeout: 10 * time.Second, PingTimeout: 5 * time.Second},
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
@@ -40,6 +40,8 @@ func newHTTPClient() *http.Client {
 		IdleConnTimeout:       90 * time.Second,
 	}}
 }
+
+var dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 
 // defaultHTTPClient is shared by every Client built without
 // WithHTTPClient, as http.DefaultTransport is: one idle pool.

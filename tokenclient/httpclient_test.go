@@ -44,7 +44,7 @@ func TestHTTPClients(t *testing.T) {
 			t.Errorf("%s: HTTP/2 health checks %+v, want pings after 10s silent, 5s to answer", name, tr.HTTP2)
 		}
 		if !tr.ForceAttemptHTTP2 || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || tr.MaxIdleConnsPerHost != 100 || tr.MaxIdleConns != 100 ||
-			tr.TLSHandshakeTimeout != 10*time.Second || tr.IdleConnTimeout != 90*time.Second || tr.Proxy == nil || tr.DialContext == nil {
+			tr.TLSHandshakeTimeout != 10*time.Second || tr.IdleConnTimeout != 90*time.Second || tr.Proxy == nil || dialer.Timeout != 10*time.Second || dialer.KeepAlive != 30*time.Second {
 			t.Errorf("%s: transport %+v", name, tr)
 		}
 		if hc.CheckRedirect(nil, nil) != http.ErrUseLastResponse {

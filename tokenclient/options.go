@@ -95,7 +95,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 func (p RetryPolicy) validate() error {
-	if p.MaxAttempts < 1 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
+	if p.MaxAttempts < 1 || min(p.BaseDelay, p.MaxDelay, p.MaxRetryAfter) < 0 {
 		return invalidConfig("retry policy %+v has a negative field; use WithoutRetry to turn retries off", p)
 	}
 	return nil

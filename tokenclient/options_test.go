@@ -20,6 +20,9 @@ func TestBackoff(t *testing.T) {
 			t.Errorf("delay(%d, %v): got %v, want %v", tc.attempt, tc.retryAfter, got, tc.want)
 		}
 	}
+	if d := (RetryPolicy{}).withDefaults(); d != (RetryPolicy{3, 200 * time.Millisecond, 2 * time.Second, 10 * time.Second}) {
+		t.Errorf("defaults: %+v", d)
+	}
 	if fullJitter(0) != 0 || fullJitter(1) != 0 {
 		t.Error("fullJitter of 0 or 1ns is not 0")
 	}
