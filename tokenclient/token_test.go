@@ -19,7 +19,4 @@ func TestTokenValid(t *testing.T) {
 			t.Errorf("%+v.Valid() = %v", tc.tok, got)
 		}
 	}
-	if TokenLifetime != 30*time.Minute {
-		t.Errorf("TokenLifetime %v; Flinks tokens live 30 minutes", TokenLifetime)
-	}
 }
