@@ -14,8 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// oddKey holds what URL, JSON and Go quoting escape.
-const oddKey = `Sk+/a b=&"<K\ey>`
+const oddKey = `Sk+/a b=&"<K\ey>` // what URL, JSON and Go quoting escape
 
 var validator = func() *specvalidate.Validator {
 	v, err := specvalidate.New()
@@ -146,12 +145,11 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(rep.body))
 }
 
-// roundTripFunc answers requests in process.
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// respond returns a Response to r with status, a JSON label and body.
+// respond answers r with status, a JSON label and body.
 func respond(r *http.Request, status int, body string) *http.Response {
 	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}

@@ -88,13 +88,13 @@ func TestResponses(t *testing.T) {
 }
 
 func TestErrorFields(t *testing.T) {
-	rep := jsonReply(503, `{"FlinksCode":"BUSY","Message":"later"}`)
+	rep := jsonReply(400, `{"FlinksCode":"BUSY","Message":"later"}`)
 	rep.header["Retry-After"] = "7"
 	rep.header["Location"] = "https://not-a-redirect.example"
 	for path, mint := range paths(t, rep) {
 		_, err := mint()
 		apiErr, _ := errors.AsType[*APIError](err)
-		want := APIError{StatusCode: 503, FlinksCode: "BUSY", Message: "later", RetryAfter: 7e9, Attempts: 1}
+		want := APIError{StatusCode: 400, FlinksCode: "BUSY", Message: "later", RetryAfter: 7e9, Attempts: 1}
 		if path != "Client" {
 			want.Attempts = 0
 		}
