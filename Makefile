@@ -98,7 +98,6 @@ bench:
 		$(GO) test -run='^$$' -bench='Loopback|ClientOnly' -benchmem ./tokenclient >> $(BENCHOUT) || exit 1; \
 	done
 	$(TOOL) benchstat -col /client $(BENCHOUT)
-	$(GO) test -run='^$$' -bench='ServerHandler|Connections' -benchmem ./tokenclient
 	$(GO) test -run='^$$' -bench='Pool' -benchtime=100x -benchmem ./tokenclient
 
 FUZZTIME ?= 30s

@@ -3,62 +3,172 @@ package tokenclient
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
+	"strings"
+	"sync"
 	"testing"
+	"testing/iotest"
 
 	"github.com/flinkskit/flinks-token-go/api"
+	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
 func TestNewAPIClient(t *testing.T) {
-	var stolen atomic.Int64
-	thief := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { stolen.Add(1) }))
-	defer thief.Close()
-	tests := []struct {
-		name       string
-		reply      reply
-		wantStatus int
-		wantToken  bool
-	}{
-		{name: "200", reply: ok200, wantStatus: 200, wantToken: true},
-		{name: "401", reply: unauth, wantStatus: 401},
-		{name: "redirect not followed", reply: reply{status: 307, header: map[string]string{"Location": thief.URL}}, wantStatus: 307},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, f, _ := setup(t, tt.reply) // validates the request against the spec
-			c, err := NewAPIClient(f.server.URL, testSecretKey)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp, err := c.GenerateAuthorizeTokenWithResponse(context.Background(), testCustomerID, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if resp.StatusCode() != tt.wantStatus {
-				t.Errorf("status: got %d, want %d", resp.StatusCode(), tt.wantStatus)
-			}
-			tok, err := TokenFromResponse(resp)
-			if tt.wantToken != (err == nil && tok.Value == testToken) {
-				t.Errorf("TokenFromResponse: got %q, %v, want token %v", tok.Value, err, tt.wantToken)
-			}
-		})
-	}
-	if n := stolen.Load(); n != 0 {
-		t.Errorf("redirect target got %d requests, want 0", n)
-	}
-	if _, err := NewAPIClient("https://toolbox-api.private.fin.ag", testSecretKey, api.WithBaseURL("%zz")); !errors.Is(err, ErrInvalidConfig) {
-		t.Errorf("failing option: got %v, want ErrInvalidConfig", err)
-	}
-	for name, args := range map[string][2]string{
-		"empty key":      {"https://toolbox-api.private.fin.ag", ""},
-		"key with space": {"https://toolbox-api.private.fin.ag", " k"},
-		"http server":    {"http://flinks.example", testSecretKey},
-		"no host":        {"https://", testSecretKey},
-	} {
-		if _, err := NewAPIClient(args[0], args[1]); !errors.Is(err, ErrInvalidConfig) {
-			t.Errorf("%s: got %v, want ErrInvalidConfig", name, err)
+	_, f := setup(t, ok200)
+	for _, server := range []string{f.server.URL, f.server.URL + "/prefix", f.server.URL + "/prefix/"} {
+		ac, err := NewAPIClient(server, testSecretKey)
+		if err != nil {
+			t.Fatal(err)
 		}
+		resp, err := ac.GenerateAuthorizeTokenWithResponse(t.Context(), testCustomerID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok, err := TokenFromResponse(resp); err != nil || tok.Value != testToken {
+			t.Errorf("%s: got %+v, %v", server, tok, err)
+		}
+	}
+}
+
+func TestNewAPIClientRefusesBadInput(t *testing.T) {
+	for _, tc := range []struct{ server, key, want string }{
+		{"https://h", "short", "secret key is 5 bytes long"},
+		{testSecretKey, "https://toolbox-api.private.fin.ag", "tokenclient: base URL (36 bytes) has no host; want https://host[:port][/path] (NewAPIClient takes the server URL first, then the secret key)"},
+		{"http://flinks.example", testSecretKey, "base URL uses http for a non-loopback host"},
+	} {
+		c, err := NewAPIClient(tc.server, tc.key)
+		if c != nil || !errors.Is(err, ErrInvalidConfig) || !strings.HasPrefix(err.Error(), "tokenclient: ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NewAPIClient(%q, %q): got %v, want %q", tc.server, tc.key, err, tc.want)
+		}
+		assertClean(t, err, testSecretKey)
+	}
+	failing := func(*api.Client) error { return errors.New("no") }
+	if _, err := NewAPIClient("https://h", testSecretKey, failing); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "an option failed (no)") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// authorizePath is a second operation, Flinks' /Authorize, whose
+// flinks-auth-key carries an authorize token, never the secret key.
+var authorizePath = strings.Replace(tokenPath, "GenerateAuthorizeToken", "Authorize", 1)
+
+func TestSecretKeyOnTheTokenOperationOnly(t *testing.T) {
+	edit := SecretKeyEditor(testSecretKey)
+	for _, tc := range []struct {
+		method, path string
+		want         string // flinks-auth-key after editing
+	}{
+		{http.MethodPost, tokenPath, testSecretKey},
+		{http.MethodPost, "/prefix" + tokenPath, testSecretKey},
+		{http.MethodPost, specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": "other"}), testSecretKey},
+		{http.MethodPost, authorizePath, testToken},
+		{http.MethodGet, tokenPath, testToken},
+		{http.MethodPost, strings.Replace(tokenPath, testCustomerID, "", 1), testToken},
+		{http.MethodPost, tokenPath + "/x", testToken},
+		{http.MethodPost, "/GenerateAuthorizeToken", testToken},
+		{http.MethodPost, strings.ToLower(tokenPath), testToken},
+	} {
+		req := httptest.NewRequest(tc.method, "https://flinks.example"+tc.path, nil)
+		req.Header.Set("flinks-auth-key", testToken)
+		req.Header.Set("Content-Type", "text/plain")
+		if err := edit(t.Context(), req); err != nil {
+			t.Fatal(err)
+		}
+		got, ct := req.Header.Get("flinks-auth-key"), req.Header.Get("Content-Type")
+		if got != tc.want || (got == testToken) != (ct == "text/plain") || (got == testSecretKey) != (req.Header.Get("Accept") == "application/json") {
+			t.Errorf("%s %s: flinks-auth-key %q, Content-Type %q, want %q", tc.method, tc.path, got, ct, tc.want)
+		}
+	}
+	bad := SecretKeyEditor("short")
+	if err := bad(t.Context(), httptest.NewRequest(http.MethodPost, authorizePath, nil)); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("an editor for a bad key: got %v", err)
+	}
+}
+
+// Through NewAPIClient's client, as the generated code sends a second
+// operation: its request editors, then its HTTP client.
+func TestAuthorizeNeverSeesTheSecretKey(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path] = r.Header.Get("flinks-auth-key")
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(okBody))
+	}))
+	defer srv.Close()
+	ac, err := NewAPIClient(srv.URL, testSecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ac.GenerateAuthorizeTokenWithResponse(t.Context(), testCustomerID, nil); err != nil {
+		t.Fatal(err)
+	}
+	gen := ac.ClientInterface.(*api.Client)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+authorizePath, strings.NewReader("{}"))
+	req.Header.Set("flinks-auth-key", testToken)
+	for _, edit := range gen.RequestEditors {
+		if err := edit(t.Context(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := gen.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if seen[tokenPath] != testSecretKey || seen[authorizePath] != testToken {
+		t.Errorf("flinks-auth-key by path: %v", seen)
+	}
+}
+
+type closeCounter struct {
+	http.RoundTripper
+	closed int
+}
+
+func (c *closeCounter) CloseIdleConnections() { c.closed++ }
+
+func TestCheckedTransport(t *testing.T) {
+	answer := func(status int, label string, body io.Reader) roundTripFunc {
+		return func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {label}}, Body: io.NopCloser(body), Request: r}, nil
+		}
+	}
+	req := httptest.NewRequest(http.MethodPost, "https://flinks.example"+tokenPath, nil)
+	for _, tc := range []struct {
+		name string
+		rt   roundTripFunc
+		want string // error text, "" for a response
+	}{
+		{"JSON", answer(502, "application/json", strings.NewReader(`{"Message":"down"}`)), ""},
+		{"HTML", answer(502, "text/html", strings.NewReader(`<html>`)), ""},
+		{"HTML labelled JSON", answer(502, "application/problem+json", strings.NewReader(`<html>`)), "tokenclient: Flinks answered 502 Bad Gateway; Flinks is failing; retry later"},
+		{"too large", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes+1))), "tokenclient: Flinks answered 200 OK: response body too large"},
+		{"largest", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes))), ""},
+		{"read error", answer(200, "text/plain", iotest.ErrReader(errors.New("reset by "+testSecretKey))), "tokenclient: reading the response from https://flinks.example failed: reset by [REDACTED]; check network access to Flinks"},
+		{"transport error", func(*http.Request) (*http.Response, error) { return nil, context.Canceled }, "context canceled"},
+	} {
+		resp, err := (&checkedTransport{next: tc.rt, scrub: newScrubber(testSecretKey)}).RoundTrip(req)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			} else if b, _ := io.ReadAll(resp.Body); len(b) == 0 {
+				t.Errorf("%s: the body is gone", tc.name)
+			}
+			continue
+		}
+		if resp != nil || err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	cc := &closeCounter{}
+	(&checkedTransport{next: cc}).CloseIdleConnections()
+	(&checkedTransport{next: roundTripFunc(nil)}).CloseIdleConnections()
+	if cc.closed != 1 {
+		t.Errorf("CloseIdleConnections reached the transport %d times, want 1", cc.closed)
 	}
 }

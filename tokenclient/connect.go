@@ -7,39 +7,33 @@ import (
 )
 
 // ConnectURL returns the Flinks Connect iframe URL that spends tok:
-// https://{instance}-iframe.private.fin.ag/v2/?authorizeToken={tok.Value},
-// followed by params (other Connect parameters such as "demo" or
-// "redirectUrl", in sorted order). instance must be a single DNS label;
-// params must not set authorizeToken. It refuses a token without a value
-// or past its ExpiresAt. Client.ConnectURL does the same for the Client's
-// own instance or base URL.
-func ConnectURL(instance string, tok Token, params url.Values) (string, error) {
-	if err := validateInstance(instance); err != nil {
-		return "", err
-	}
-	return connectURL(connectHost(instance), tok, params)
-}
-
-// ConnectURL returns the Flinks Connect iframe URL that spends tok, for
-// the Client's instance: https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…,
-// followed by params in sorted order. For a Client built WithBaseURL it is
-// that base URL + "/v2/?authorizeToken=…", where flinkstest serves a
-// stand-in Connect page; WithConnectBaseURL overrides both. It refuses a
-// token without a value or past its ExpiresAt, and params that set
+// https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…, then
+// params in sorted order. For a Client built WithBaseURL it is that base
+// URL + "/v2/?authorizeToken=…", where flinkstest serves a stand-in
+// Connect page; WithConnectBaseURL overrides both. It refuses a token
+// without a value or past its ExpiresAt, and params that set
 // authorizeToken.
 func (c *Client) ConnectURL(tok Token, params url.Values) (string, error) {
-	return connectURL(c.connect, tok, params)
+	switch {
+	case tok.Value == "":
+		return "", errors.New("tokenclient: ConnectURL needs a token; call GenerateAuthorizeToken first")
+	case !tok.ExpiresAt.IsZero() && !tok.Valid():
+		return "", errors.New("tokenclient: the authorize token has expired; mint a fresh one")
+	case params.Has("authorizeToken"):
+		return "", invalidConfig("Connect parameters must not set authorizeToken; it comes from the token")
+	}
+	query := "authorizeToken=" + url.QueryEscape(tok.Value)
+	if extra := params.Encode(); extra != "" {
+		query += "&" + extra
+	}
+	return c.connect + "/v2/?" + query, nil
 }
 
-func connectHost(instance string) string {
-	return "https://" + strings.ToLower(instance) + "-iframe.private.fin.ag"
-}
-
-// connectBase returns the base URL Client.ConnectURL builds on.
+// connectBase returns the base URL ConnectURL builds on.
 func connectBase(o options) (string, error) {
 	raw := o.connectURL
 	if raw == "" && o.baseURL == "" {
-		return connectHost(o.instance), nil // the instance was validated
+		return "https://" + strings.ToLower(o.instance) + "-iframe.private.fin.ag", nil // a validated instance
 	}
 	if raw == "" {
 		raw = o.baseURL
@@ -49,21 +43,4 @@ func connectBase(o options) (string, error) {
 		return "", err
 	}
 	return strings.TrimSuffix(u.String(), "/"), nil
-}
-
-func connectURL(base string, tok Token, params url.Values) (string, error) {
-	if tok.Value == "" {
-		return "", errors.New("tokenclient: ConnectURL needs a token; call GenerateAuthorizeToken first")
-	}
-	if !tok.ExpiresAt.IsZero() && !tok.Valid() {
-		return "", errors.New("tokenclient: the authorize token has expired; mint a fresh one")
-	}
-	if params.Has("authorizeToken") {
-		return "", invalidConfig("Connect parameters must not set authorizeToken; it comes from the token")
-	}
-	query := "authorizeToken=" + url.QueryEscape(tok.Value)
-	if extra := params.Encode(); extra != "" {
-		query += "&" + extra
-	}
-	return base + "/v2/?" + query, nil
 }

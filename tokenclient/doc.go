@@ -1,9 +1,8 @@
 // Package tokenclient mints Flinks authorize tokens.
 //
-// Flinks puts a single-use authorize token in front of every Flinks Connect
-// session and every direct /Authorize call. A Client calls
-// POST /v3/{customerId}/BankingServices/GenerateAuthorizeToken with the
-// secret key in the flinks-auth-key header and returns a fresh Token:
+// A Client calls POST /v3/{customerId}/BankingServices/GenerateAuthorizeToken
+// with the secret key in the flinks-auth-key header and returns a fresh
+// single-use Token:
 //
 //	c, err := tokenclient.New(customerID, secretKey, tokenclient.WithInstance("sandbox"))
 //	if err != nil { ... }
@@ -11,14 +10,26 @@
 //	if errors.Is(err, tokenclient.ErrUnauthorized) { ... wrong secret key ... }
 //
 // Client.ConnectURL turns the token into the Flinks Connect iframe URL.
-//
 // The Client is a thin veneer over the generated package
-// github.com/flinkskit/flinks-token-go/api. Callers who prefer the generated
-// client get it wired safely from NewAPIClient (no redirects, the required
-// headers from SecretKeyEditor), and TokenFromResponse turns a generated
-// response into a Token or one of this package's errors.
+// github.com/flinkskit/flinks-token-go/api; NewAPIClient wires the
+// generated client safely instead, and TokenFromResponse maps its answer.
 //
-// The secret key never appears in an error, in any error errors.Unwrap or
-// errors.As can reach from it, in a log record, or in the fmt output of any
-// value of this package. Error text is always one line.
+// # The secret key
+//
+// New, NewAPIClient and SecretKeyEditor accept only a printable ASCII
+// secret key of at least 8 bytes (Flinks issues GUID keys). It is sent
+// only in the flinks-auth-key header of the token operation's requests,
+// never after a redirect, and never appears in the fmt output of a Client
+// (any verb) or in its log records. In the errors of a Client, of
+// NewAPIClient's client and of TokenFromResponse (which takes the key
+// from the response's request), and in every error errors.Unwrap and
+// errors.As reach from them, server text (Message, FlinksCode, Location,
+// network error text) is made one line, scrubbed of the whole key in any
+// ASCII letter case, as is, percent-encoded (any or every byte, '+' or
+// "%20" for a space), JSON-escaped (encoding/json's escapes, `\/`, or
+// \u00XX for every byte but letters and digits) and inside strconv.Quote'd
+// text, but not in mixtures of encodings within the key, then cut to 512
+// bytes. Scrubbing costs a few linear passes over the text. errors.Is
+// still matches the sentinels and context errors, and a network error
+// stays a net.Error with its Timeout.
 package tokenclient

@@ -1,99 +1,83 @@
 package tokenclient
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
 
 var (
-	// ErrUnauthorized is matched by errors.Is for every 401 answer from
-	// Flinks: the secret key is wrong, revoked, or belongs to another
-	// customer id or instance.
+	// ErrUnauthorized is matched by errors.Is for every 401 answer: the
+	// secret key is wrong, revoked, or belongs to another customer id or
+	// instance.
 	ErrUnauthorized = errors.New("tokenclient: unauthorized")
-
-	// ErrInvalidConfig is matched by errors.Is for every error New returns
-	// for bad input (customer id, secret key, instance, base URL, options).
-	// Such input never reaches the network.
+	// ErrInvalidConfig is matched by errors.Is for every error about bad
+	// input to New, NewAPIClient or an option; such input is never sent.
 	ErrInvalidConfig = errors.New("tokenclient: invalid configuration")
-
 	// ErrMalformedResponse is matched by errors.Is when Flinks answers 200
-	// with a body that is not JSON or has no Token.
+	// with a body that is not JSON or has no usable Token.
 	ErrMalformedResponse = errors.New("tokenclient: malformed response")
-
 	// ErrResponseTooLarge is matched by errors.Is when a response body is
 	// larger than MaxResponseBytes.
 	ErrResponseTooLarge = errors.New("tokenclient: response body too large")
 )
 
-// APIError reports an HTTP response from Flinks that did not carry a token.
-// errors.Is(err, ErrUnauthorized) holds when StatusCode is 401.
+// APIError reports an HTTP response from Flinks that did not carry a
+// token. errors.Is(err, ErrUnauthorized) holds when StatusCode is 401. Its
+// text fields are scrubbed of the secret key, one line, at most 512 bytes.
 type APIError struct {
-	// StatusCode is the HTTP status code of the response.
-	StatusCode int
-	// FlinksCode is the FlinksCode field of a JSON error body, if any.
-	FlinksCode string
-	// Message is the Message field of a JSON error body, if any.
-	Message string
-	// RetryAfter is the delay the Retry-After header asked for, or zero.
-	RetryAfter time.Duration
-	// Location is the redirect target of a 3xx response, which is never
-	// followed.
-	Location string
-	// Attempts is how many requests the Client made before giving up with
-	// this answer, retries included; 0 from TokenFromResponse.
-	Attempts int
-
-	// Err is the underlying cause when there is one beyond the status
-	// (ErrMalformedResponse, ErrResponseTooLarge, a JSON syntax error).
-	Err error
+	StatusCode int           // the HTTP status code
+	FlinksCode string        // the FlinksCode of a JSON error body, if any
+	Message    string        // the Message of a JSON error body, if any
+	RetryAfter time.Duration // the delay a Retry-After header asked for, or zero
+	Location   string        // a 3xx response's redirect target, never followed
+	Attempts   int           // requests the Client made, retries included; 0 from TokenFromResponse
+	Err        error         // the cause beyond the status: ErrMalformedResponse, ErrResponseTooLarge
 }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "tokenclient: Flinks answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	if e.FlinksCode != "" || e.Message != "" {
-		b.WriteString(" (")
-		b.WriteString(e.FlinksCode)
-		if e.FlinksCode != "" && e.Message != "" {
-			b.WriteString(": ")
-		}
-		b.WriteString(e.Message)
-		b.WriteString(")")
+	if e.FlinksCode != "" && e.Message != "" {
+		fmt.Fprintf(&b, " (%s: %s)", e.FlinksCode, e.Message)
+	} else if e.FlinksCode+e.Message != "" {
+		fmt.Fprintf(&b, " (%s)", e.FlinksCode+e.Message)
 	}
 	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(strings.TrimPrefix(e.Err.Error(), "tokenclient: "))
+		b.WriteString(": " + strings.TrimPrefix(e.Err.Error(), "tokenclient: "))
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	if hint := e.hint(); hint != "" {
-		b.WriteString("; ")
-		b.WriteString(hint)
+		b.WriteString("; " + hint)
 	}
 	return b.String()
 }
 
+// hint says what to do about e.
 func (e *APIError) hint() string {
+	code := e.StatusCode
 	switch {
 	case errors.Is(e.Err, ErrResponseTooLarge):
 		return fmt.Sprintf("the body exceeded %d bytes; check that the base URL points at Flinks", MaxResponseBytes)
-	case e.StatusCode == http.StatusUnauthorized, e.StatusCode == http.StatusForbidden:
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return "check the secret key, and that it belongs to this customer id and instance"
-	case e.StatusCode == http.StatusNotFound:
+	case code == http.StatusNotFound:
 		return "check the customer id, the instance and the base URL"
-	case e.StatusCode >= 300 && e.StatusCode < 400:
-		where := ""
-		if e.Location != "" {
-			where = " to " + e.Location
-		}
-		return "redirect" + where + " not followed (it would forward the secret key); point the client at the final URL"
-	case e.StatusCode == http.StatusTooManyRequests:
+	case code >= 300 && code < 400 && e.Location != "":
+		return "redirect to " + e.Location + " not followed (it would forward the secret key); point the client at the final URL"
+	case code >= 300 && code < 400:
+		return "redirect not followed (it would forward the secret key); point the client at the final URL"
+	case code == http.StatusTooManyRequests:
 		return "Flinks is rate limiting; slow down and retry later"
-	case e.StatusCode >= 500:
+	case code >= 500:
 		return "Flinks is failing; retry later"
 	case errors.Is(e.Err, ErrMalformedResponse):
 		return "the answer does not match the Flinks spec; check the base URL"
@@ -106,10 +90,10 @@ func (e *APIError) Is(target error) bool {
 	return target == ErrUnauthorized && e.StatusCode == http.StatusUnauthorized
 }
 
-// Unwrap returns the underlying cause, if any.
+// Unwrap returns Err.
 func (e *APIError) Unwrap() error { return e.Err }
 
-// configError reports bad input to New; it matches ErrInvalidConfig.
+// configError reports bad input; it matches ErrInvalidConfig.
 type configError struct{ msg string }
 
 func invalidConfig(format string, args ...any) error {
@@ -119,17 +103,55 @@ func invalidConfig(format string, args ...any) error {
 func (e *configError) Error() string        { return "tokenclient: " + e.msg }
 func (e *configError) Is(target error) bool { return target == ErrInvalidConfig }
 
-// scrubConfigError hides secretKey in err, a config error from New or
-// NewAPIClient, should some message repeat it after all (a user agent or
-// option that contains it): the validators describe values rather than
-// repeat them, and this catches what they cannot foresee.
-func scrubConfigError(err error, secretKey string) error {
-	if secretKey == "" {
-		return err
-	}
-	r := newRedactor(secretKey)
-	if msg := err.Error(); r.leaks(msg) {
-		return &configError{msg: strings.TrimPrefix(r.text(msg), "tokenclient: ")}
+// configError hides the key in a config error that quotes a value.
+func (s *scrubber) configError(err error) error {
+	if ce, ok := err.(*configError); ok {
+		return &configError{msg: s.text(ce.msg)}
 	}
 	return err
 }
+
+// scrubbedError stands in for an error from outside the package (the
+// transport, a reader): it keeps only scrubbed, cut text, the sentinels
+// and context errors the original matched, and its Timeout. It unwraps to
+// nothing, so neither errors.As nor a reflecting dumper reaches the
+// original.
+type scrubbedError struct {
+	msg     string
+	matches []error
+	timeout bool
+}
+
+// scrubError returns "tokenclient: what: <err's scrubbed text>; hint".
+func (s *scrubber) scrubError(what string, err error, hint string) error {
+	e := &scrubbedError{}
+	for _, m := range []error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse} {
+		if errors.Is(err, m) {
+			e.matches = append(e.matches, m)
+		}
+	}
+	if ne, ok := errors.AsType[net.Error](err); ok {
+		e.timeout = ne.Timeout()
+	}
+	if ue, ok := err.(*url.Error); ok {
+		err = ue.Err // its text repeats the URL, whose path holds the customer id
+	}
+	e.msg = "tokenclient: " + what + ": " + s.serverText(err.Error()) + "; " + hint
+	return e
+}
+
+func (e *scrubbedError) Error() string        { return e.msg }
+func (e *scrubbedError) Is(target error) bool { return slices.Contains(e.matches, target) }
+func (e *scrubbedError) Timeout() bool        { return e.timeout }
+func (e *scrubbedError) Temporary() bool      { return e.timeout }
+
+// callTimeoutError is the cause of a call cut by the Client's call
+// timeout; it matches context.DeadlineExceeded and is a timeout.
+type callTimeoutError struct{ d time.Duration }
+
+func (e *callTimeoutError) Error() string {
+	return fmt.Sprintf("tokenclient: the call timeout (%v) ran out; pass a context with a deadline, or raise WithCallTimeout", e.d)
+}
+func (e *callTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+func (e *callTimeoutError) Timeout() bool        { return true }
+func (e *callTimeoutError) Temporary() bool      { return true }

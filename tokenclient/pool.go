@@ -106,7 +106,7 @@ func NewPool(c *Client, opts ...PoolOption) (*Pool, error) {
 		wake:        make(chan struct{}, 1),
 		resume:      make(chan struct{}, 1),
 		done:        make(chan struct{}),
-		now:         c.now,
+		now:         time.Now,
 		after:       realAfter,
 		filled:      make(chan struct{}, 1),
 	}

@@ -114,7 +114,7 @@ func (p *Pool) settle(ctx context.Context, tok Token, err error, start time.Time
 	default:
 	}
 	wait := refillBackoff(*failures, errors.Is(err, ErrUnauthorized))
-	wait = wait/2 + p.client.jitter(wait-wait/2)
+	wait = wait/2 + fullJitter(wait-wait/2)
 	level, msg := slog.LevelWarn, "tokenclient: pool refill failed, backing off"
 	if errors.Is(err, ErrUnauthorized) {
 		level, msg = slog.LevelError, "tokenclient: pool refill refused: Flinks rejected the secret key; backing off, Get still tries directly"

@@ -5,54 +5,45 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/flinkskit/flinks-token-go/api"
 )
 
-// maxErrorText bounds Message and FlinksCode copied from an error body, so
-// that an error stays one readable line.
-const maxErrorText = 512
-
 // TokenFromResponse maps a response of the generated client's
-// GenerateAuthorizeTokenWithResponse to a Token, or to an error:
-//   - a 200 with a non-empty Token yields a Token expiring TokenLifetime from now;
-//   - a 200 without a Token, or with a body that is not JSON, yields an
-//     *APIError wrapping ErrMalformedResponse;
-//   - a 401 yields an *APIError matching ErrUnauthorized, with FlinksCode and
-//     Message when the body is JSON (the generated 401 type), without them
-//     when it is HTML or empty;
-//   - any other status yields an *APIError.
+// GenerateAuthorizeTokenWithResponse to a Token expiring TokenLifetime
+// from now, or to an *APIError: matching ErrUnauthorized for a 401, and
+// wrapping ErrMalformedResponse for a 200 whose body is not JSON or has no
+// usable Token. It reads the body itself, whatever the generated parser
+// decoded, and scrubs server text of the secret key the request carried.
+// Through a client other than NewAPIClient's, a body labelled JSON that is
+// not JSON makes the generated call fail before there is a response.
 func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
-	return tokenFromResponse(resp, time.Now(), nil)
-}
-
-// tokenFromResponse is TokenFromResponse; r, when not nil, scrubs the
-// secret key out of the server's text in the error.
-func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, r *redactor) (Token, error) {
 	if resp == nil || resp.HTTPResponse == nil {
 		return Token{}, errors.New("tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse")
 	}
-	if resp.StatusCode() != http.StatusOK {
-		return Token{}, errorFromResponse(resp, nil, now, r)
+	var s *scrubber
+	if req := resp.HTTPResponse.Request; req != nil && validateSecretKey(req.Header.Get("flinks-auth-key")) == nil {
+		s = newScrubber(req.Header.Get("flinks-auth-key"))
 	}
-	body := resp.JSON200
-	if body == nil {
-		// The generated parser only decodes bodies labelled JSON; Flinks'
-		// answer is JSON whatever its label says.
-		var decoded api.GenerateAuthorizeToken200JSONResponseBody
-		if err := json.Unmarshal(resp.Body, &decoded); err != nil {
-			return Token{}, errorFromResponse(resp, notJSON(err), now, r)
-		}
-		body = &decoded
+	return tokenFromResponse(resp, time.Now(), s)
+}
+
+func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, s *scrubber) (Token, error) {
+	if resp.StatusCode() != http.StatusOK {
+		return Token{}, errorFromResponse(resp, nil, now, s)
+	}
+	var body api.GenerateAuthorizeToken200JSONResponseBody
+	if err := json.Unmarshal(resp.Body, &body); err != nil {
+		return Token{}, errorFromResponse(resp, notJSON(err), now, s)
 	}
 	if body.Token == nil || *body.Token == "" {
-		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: no Token in the body", ErrMalformedResponse), now, r)
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: no Token in the body", ErrMalformedResponse), now, s)
 	}
-	if !isPrintable(*body.Token) {
-		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: Token contains white space or control characters", ErrMalformedResponse), now, r)
+	if strings.ContainsFunc(*body.Token, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: Token is not printable ASCII without spaces", ErrMalformedResponse), now, s)
 	}
 	return Token{Value: *body.Token, ExpiresAt: now.Add(TokenLifetime)}, nil
 }
@@ -61,54 +52,45 @@ func notJSON(err error) error {
 	return fmt.Errorf("%w: body is not JSON (%v)", ErrMalformedResponse, err)
 }
 
-// errorFromResponse builds the *APIError for resp, reading the Flinks error
-// fields from the body when it is JSON. Server text is made one line and
-// scrubbed by r (when not nil) before it is truncated, so that no part of a
-// key survives a cut.
-func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, r *redactor) *APIError {
+// errorFromResponse builds the *APIError for resp, with the Flinks error
+// fields of a JSON body (every Flinks error body has the 401 body's shape).
+func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, s *scrubber) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode(), Err: cause}
-	fields := resp.JSON401
-	if fields == nil {
-		// Every Flinks error body has the 401 body's shape.
-		var decoded api.GenerateAuthorizeToken401JSONResponseBody
-		if json.Unmarshal(resp.Body, &decoded) == nil {
-			fields = &decoded
-		}
-	}
-	if fields != nil {
+	var fields api.GenerateAuthorizeToken401JSONResponseBody
+	if json.Unmarshal(resp.Body, &fields) == nil {
 		if fields.FlinksCode != nil {
-			e.FlinksCode = serverText(*fields.FlinksCode, r)
+			e.FlinksCode = s.serverText(*fields.FlinksCode)
 		}
 		if fields.Message != nil {
-			e.Message = serverText(*fields.Message, r)
+			e.Message = s.serverText(*fields.Message)
 		}
 	}
+	h := resp.HTTPResponse.Header
 	if e.StatusCode >= 300 && e.StatusCode < 400 {
-		e.Location = serverText(resp.HTTPResponse.Header.Get("Location"), r)
+		e.Location = s.serverText(h.Get("Location"))
 	}
-	e.RetryAfter = parseRetryAfter(resp.HTTPResponse.Header.Get("Retry-After"), now)
+	e.RetryAfter = parseRetryAfter(h.Get("Retry-After"), now)
 	return e
 }
 
-// serverText makes s one line, scrubs it with r when r is not nil, and
-// only then truncates it to maxErrorText bytes.
-func serverText(s string, r *redactor) string {
-	if r != nil {
-		s = r.text(s)
-	} else {
-		s = oneLine(s)
+// parseRetryAfter reads delay-seconds (at most a day) or an HTTP date; it
+// returns zero for an absent, malformed or past value.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.Duration(min(max(secs, 0), 24*60*60)) * time.Second
 	}
-	if len(s) > maxErrorText {
-		s = strings.ToValidUTF8(s[:maxErrorText], "") + "…"
+	if at, err := http.ParseTime(v); err == nil && at.After(now) {
+		return at.Sub(now)
 	}
-	return s
+	return 0
 }
 
-func isPrintable(s string) bool {
-	for _, r := range s {
-		if r <= 0x20 || r >= 0x7f && (!isShown(r) || unicode.IsSpace(r)) {
-			return false
-		}
+func isRetryableStatus(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
 	}
-	return true
+	return false
 }

@@ -1,154 +1,156 @@
 package tokenclient
 
 import (
-	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flinkskit/flinks-token-go/api"
 )
 
-func TestGenerateAuthorizeTokenResponses(t *testing.T) {
-	html := map[string]string{"Content-Type": "text/html"}
-	tests := []struct {
-		name           string
-		reply          reply
-		wantToken      string
-		wantStatus     int // of the *APIError; 0 when no error is wanted
-		wantUnauth     bool
-		wantMalformed  bool
-		wantFlinksCode string
-		wantMessage    string
-	}{
-		{name: "200 with token", reply: ok200, wantToken: testToken},
-		{name: "200 JSON labelled text/plain", reply: reply{status: 200, header: map[string]string{"Content-Type": "text/plain"}, body: okBody, offSpec: true}, wantToken: testToken},
-		{name: "200 without Token", reply: jsonReply(200, `{"HttpStatusCode":200}`), wantStatus: 200, wantMalformed: true},
-		{name: "200 with empty Token", reply: jsonReply(200, `{"HttpStatusCode":200,"Token":""}`), wantStatus: 200, wantMalformed: true},
-		{name: "200 with null Token", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"Token":null}`, offSpec: true}, wantStatus: 200, wantMalformed: true},
-		{name: "200 with token of spaces", reply: jsonReply(200, `{"Token":"  "}`), wantStatus: 200, wantMalformed: true},
-		{name: "200 with Token of wrong type", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `{"Token":42}`, offSpec: true}, wantStatus: 200, wantMalformed: true},
-		{name: "200 not JSON", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `<html>ok</html>`, offSpec: true}, wantStatus: 200, wantMalformed: true},
-		{name: "200 empty body", reply: reply{status: 200, header: map[string]string{"Content-Type": "application/json"}, offSpec: true}, wantStatus: 200, wantMalformed: true},
-		{name: "200 with DEL in Token", reply: jsonReply(200, `{"Token":"ab\u007f"}`), wantStatus: 200, wantMalformed: true},
-		{name: "200 with bidi override in Token", reply: jsonReply(200, `{"Token":"a\u202eb"}`), wantStatus: 200, wantMalformed: true},
-		{name: "200 with no-break space in Token", reply: jsonReply(200, `{"Token":"a\u00a0b"}`), wantStatus: 200, wantMalformed: true},
-		{name: "200 with a tilde and é in Token", reply: jsonReply(200, `{"Token":"~é"}`), wantToken: "~é"},
-		{name: "200 Flinks error inside", reply: jsonReply(200, `{"HttpStatusCode":400,"Message":"Invalid request","FlinksCode":"INVALID_REQUEST"}`), wantStatus: 200, wantMalformed: true, wantFlinksCode: "INVALID_REQUEST", wantMessage: "Invalid request"},
-		{name: "401 JSON", reply: unauth, wantStatus: 401, wantUnauth: true, wantFlinksCode: "UNAUTHORIZED", wantMessage: "You must provide a valid auth key"},
-		{name: "401 HTML", reply: reply{status: 401, header: html, body: "<html><body>Unauthorized</body></html>", offSpec: true}, wantStatus: 401, wantUnauth: true},
-		{name: "401 HTML labelled JSON", reply: reply{status: 401, header: map[string]string{"Content-Type": "application/json"}, body: "<html></html>", offSpec: true}, wantStatus: 401, wantUnauth: true},
-		{name: "401 empty", reply: reply{status: 401, offSpec: true}, wantStatus: 401, wantUnauth: true},
-		{name: "400 JSON", reply: jsonReply(400, `{"HttpStatusCode":400,"Message":"bad","FlinksCode":"BAD"}`), wantStatus: 400, wantFlinksCode: "BAD", wantMessage: "bad"},
-		{name: "403", reply: statusReply(403), wantStatus: 403},
-		{name: "404", reply: statusReply(404), wantStatus: 404},
-		{name: "204", reply: statusReply(204), wantStatus: 204},
-		{name: "500", reply: statusReply(500), wantStatus: 500},
+// paths mints through the Client and through NewAPIClient and
+// TokenFromResponse, against a fake answering rep.
+func paths(t *testing.T, rep reply) map[string]func() (Token, error) {
+	c, f := setup(t, rep)
+	c = newTestClient(t, f.server.URL, WithoutRetry())
+	ac, err := NewAPIClient(f.server.URL, testSecretKey)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, _, _ := setup(t, tt.reply)
-			now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-			c.now = func() time.Time { return now }
-			tok, err := c.GenerateAuthorizeToken(context.Background())
-			if tt.wantStatus == 0 {
-				if err != nil {
-					t.Fatalf("got error %v, want token", err)
-				}
-				if tok.Value != tt.wantToken {
-					t.Errorf("token: got %q, want %q", tok.Value, tt.wantToken)
-				}
-				if want := now.Add(TokenLifetime); !tok.ExpiresAt.Equal(want) {
-					t.Errorf("ExpiresAt: got %v, want %v", tok.ExpiresAt, want)
-				}
-				return
+	return map[string]func() (Token, error){
+		"Client": func() (Token, error) { return c.GenerateAuthorizeToken(t.Context()) },
+		"TokenFromResponse": func() (Token, error) {
+			resp, err := ac.GenerateAuthorizeTokenWithResponse(t.Context(), testCustomerID, nil)
+			if err != nil {
+				return Token{}, err
 			}
-			if tok != (Token{}) {
-				t.Errorf("got token %+v alongside an error, want the zero Token", tok)
-			}
-			apiErr, ok := errors.AsType[*APIError](err)
-			if !ok {
-				t.Fatalf("got %T %v, want *APIError", err, err)
-			}
-			if apiErr.StatusCode != tt.wantStatus {
-				t.Errorf("StatusCode: got %d, want %d", apiErr.StatusCode, tt.wantStatus)
-			}
-			if got := errors.Is(err, ErrUnauthorized); got != tt.wantUnauth {
-				t.Errorf("errors.Is(err, ErrUnauthorized): got %v, want %v", got, tt.wantUnauth)
-			}
-			if got := errors.Is(err, ErrMalformedResponse); got != tt.wantMalformed {
-				t.Errorf("errors.Is(err, ErrMalformedResponse): got %v, want %v", got, tt.wantMalformed)
-			}
-			if apiErr.FlinksCode != tt.wantFlinksCode || apiErr.Message != tt.wantMessage {
-				t.Errorf("FlinksCode, Message: got %q, %q, want %q, %q", apiErr.FlinksCode, apiErr.Message, tt.wantFlinksCode, tt.wantMessage)
-			}
-			if msg := err.Error(); !strings.HasPrefix(msg, "tokenclient: ") || strings.Contains(msg, "\n") {
-				t.Errorf("message %q: want one line starting with tokenclient:", msg)
-			}
-		})
+			return TokenFromResponse(resp)
+		},
 	}
 }
 
-func TestUnauthorizedErrorMessage(t *testing.T) {
-	c, _, _ := setup(t, unauth)
-	_, err := c.GenerateAuthorizeToken(context.Background())
-	want := "tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a valid auth key); check the secret key, and that it belongs to this customer id and instance"
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v, want %s", err, want)
+func TestResponses(t *testing.T) {
+	html := func(code int, label string) reply {
+		return reply{status: code, header: map[string]string{"Content-Type": label}, body: "<html>Bad gateway</html>"}
 	}
-}
-
-func TestTokenValid(t *testing.T) {
-	tests := []struct {
-		tok  Token
-		want bool
-	}{
-		{Token{Value: "t", ExpiresAt: time.Now().Add(time.Minute)}, true},
-		{Token{Value: "t", ExpiresAt: time.Now().Add(-time.Minute)}, false},
-		{Token{ExpiresAt: time.Now().Add(time.Minute)}, false},
-	}
-	for _, tt := range tests {
-		if got := tt.tok.Valid(); got != tt.want {
-			t.Errorf("%+v.Valid(): got %v, want %v", tt.tok, got, tt.want)
-		}
-	}
-}
-
-func TestAPIErrorText(t *testing.T) {
-	tests := []struct {
-		err  APIError
+	for _, tc := range []struct {
+		name string
+		rep  reply
+		// want is the error text, "" for a token.
 		want string
+		is   error
 	}{
-		{APIError{StatusCode: 400}, "tokenclient: Flinks answered 400 Bad Request"},
-		{APIError{StatusCode: 400, FlinksCode: "BAD"}, "tokenclient: Flinks answered 400 Bad Request (BAD)"},
-		{APIError{StatusCode: 400, Message: "bad input"}, "tokenclient: Flinks answered 400 Bad Request (bad input)"},
-		{APIError{StatusCode: 400, FlinksCode: "BAD", Message: "bad input"}, "tokenclient: Flinks answered 400 Bad Request (BAD: bad input)"},
-		{APIError{StatusCode: 499}, "tokenclient: Flinks answered 499 "},
-		{APIError{StatusCode: 500, Attempts: 3}, "tokenclient: Flinks answered 500 Internal Server Error (after 3 attempts); Flinks is failing; retry later"},
-		{APIError{StatusCode: 503, Attempts: 1}, "tokenclient: Flinks answered 503 Service Unavailable; Flinks is failing; retry later"},
-		{APIError{StatusCode: 403}, "tokenclient: Flinks answered 403 Forbidden; check the secret key, and that it belongs to this customer id and instance"},
-		{APIError{StatusCode: 404}, "tokenclient: Flinks answered 404 Not Found; check the customer id, the instance and the base URL"},
-		{APIError{StatusCode: 429}, "tokenclient: Flinks answered 429 Too Many Requests; Flinks is rate limiting; slow down and retry later"},
-		{APIError{StatusCode: 300}, "tokenclient: Flinks answered 300 Multiple Choices; redirect not followed (it would forward the secret key); point the client at the final URL"},
-		{APIError{StatusCode: 399, Location: "https://x.example"}, "tokenclient: Flinks answered 399 ; redirect to https://x.example not followed (it would forward the secret key); point the client at the final URL"},
-		{APIError{StatusCode: 200, Err: ErrMalformedResponse}, "tokenclient: Flinks answered 200 OK: malformed response; the answer does not match the Flinks spec; check the base URL"},
-		{APIError{StatusCode: 401, Err: ErrResponseTooLarge}, "tokenclient: Flinks answered 401 Unauthorized: response body too large; the body exceeded 1048576 bytes; check that the base URL points at Flinks"},
-	}
-	for _, tt := range tests {
-		if got := tt.err.Error(); got != tt.want {
-			t.Errorf("got  %q\nwant %q", got, tt.want)
+		{"ok", ok200, "", nil},
+		{"ok labelled text", reply{status: 200, header: map[string]string{"Content-Type": "text/plain"}, body: okBody}, "", nil},
+		{"no Token", jsonReply(200, `{"HttpStatusCode":200}`), "tokenclient: Flinks answered 200 OK: malformed response: no Token in the body; the answer does not match the Flinks spec; check the base URL", ErrMalformedResponse},
+		{"empty Token", jsonReply(200, `{"Token":""}`), "tokenclient: Flinks answered 200 OK: malformed response: no Token in the body;", ErrMalformedResponse},
+		{"Token with a space", jsonReply(200, `{"Token":"a b"}`), "tokenclient: Flinks answered 200 OK: malformed response: Token is not printable ASCII without spaces;", ErrMalformedResponse},
+		{"Token with DEL", jsonReply(200, `{"Token":"a\u007fb"}`), "tokenclient: Flinks answered 200 OK: malformed response: Token is not printable", ErrMalformedResponse},
+		{"300", reply{status: 300, header: map[string]string{"Location": "https://x.example"}}, "tokenclient: Flinks answered 300 Multiple Choices; redirect to https://x.example not followed", nil},
+		{"Token with a no-break space", jsonReply(200, `{"Token":"a\u00a0b"}`), "tokenclient: Flinks answered 200 OK: malformed response: Token is not printable", ErrMalformedResponse},
+		{"200 HTML", html(200, "text/html"), "tokenclient: Flinks answered 200 OK: malformed response: body is not JSON (invalid character '<' looking for beginning of value);", ErrMalformedResponse},
+		{"200 HTML labelled JSON", html(200, "application/json"), "tokenclient: Flinks answered 200 OK: malformed response: body is not JSON (invalid character '<' looking for beginning of value);", ErrMalformedResponse},
+		{"401", unauth, "tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a valid auth key); check the secret key", ErrUnauthorized},
+		{"401 HTML", html(401, "text/html"), "tokenclient: Flinks answered 401 Unauthorized; check the secret key", ErrUnauthorized},
+		{"401 HTML labelled JSON", html(401, "application/json"), "tokenclient: Flinks answered 401 Unauthorized; check the secret key", ErrUnauthorized},
+		{"502 HTML", html(502, "text/html"), "tokenclient: Flinks answered 502 Bad Gateway; Flinks is failing; retry later", nil},
+		{"502 HTML labelled JSON", html(502, "application/json; charset=utf-8"), "tokenclient: Flinks answered 502 Bad Gateway; Flinks is failing; retry later", nil},
+		{"500 Flinks error", jsonReply(500, `{"FlinksCode":"OOPS","Message":"key `+strings.ToUpper(testSecretKey)+`\nrefused"}`), "tokenclient: Flinks answered 500 Internal Server Error (OOPS: key [REDACTED] refused); Flinks is failing", nil},
+		{"302", reply{status: 302, header: map[string]string{"Location": "https://elsewhere.example/?k=" + testSecretKey}}, "tokenclient: Flinks answered 302 Found; redirect to https://elsewhere.example/?k=[REDACTED] not followed", nil},
+		{"largest body", jsonReply(200, okBody+strings.Repeat(" ", MaxResponseBytes-len(okBody))), "", nil},
+		{"body too large", jsonReply(200, okBody+strings.Repeat(" ", MaxResponseBytes-len(okBody)+1)), "tokenclient: Flinks answered 200 OK: response body too large; the body exceeded 1048576 bytes", ErrResponseTooLarge},
+	} {
+		for path, mint := range paths(t, tc.rep) {
+			t.Run(tc.name+"/"+path, func(t *testing.T) {
+				tok, err := mint()
+				if tc.want == "" {
+					if err != nil || tok.Value != testToken {
+						t.Fatalf("got %+v, %v, want a token", tok, err)
+					}
+					return
+				}
+				apiErr, ok := errors.AsType[*APIError](err)
+				if !ok || apiErr.StatusCode != tc.rep.status || tok != (Token{}) {
+					t.Fatalf("got %+v, %v, want an *APIError %d", tok, err, tc.rep.status)
+				}
+				if !strings.HasPrefix(apiErr.Error(), tc.want) {
+					t.Errorf("got  %q\nwant %q…", apiErr, tc.want)
+				}
+				if tc.is != nil && !errors.Is(err, tc.is) {
+					t.Errorf("%v does not match %v", err, tc.is)
+				}
+				assertClean(t, err, testSecretKey)
+			})
 		}
 	}
 }
 
-// Location is kept for 3xx answers only, where it names the redirect.
-func TestLocationOnlyForRedirects(t *testing.T) {
-	for code, want := range map[int]string{299: "", 300: "https://x.example/", 399: "https://x.example/", 400: ""} {
-		c, _, _ := setup(t, reply{status: code, header: map[string]string{"Location": "https://x.example/"}})
-		c.retry.MaxAttempts = 1
-		_, err := c.GenerateAuthorizeToken(context.Background())
-		apiErr, ok := errors.AsType[*APIError](err)
-		if !ok || apiErr.Location != want {
-			t.Errorf("%d: got %v, want an *APIError with Location %q", code, err, want)
+func TestErrorFields(t *testing.T) {
+	rep := jsonReply(400, `{"FlinksCode":"BUSY","Message":"later"}`)
+	rep.header["Retry-After"] = "7"
+	rep.header["Location"] = "https://not-a-redirect.example"
+	for path, mint := range paths(t, rep) {
+		_, err := mint()
+		apiErr, _ := errors.AsType[*APIError](err)
+		want := APIError{StatusCode: 400, FlinksCode: "BUSY", Message: "later", RetryAfter: 7e9, Attempts: 1}
+		if path != "Client" {
+			want.Attempts = 0
+		}
+		if apiErr == nil || *apiErr != want {
+			t.Errorf("%s: got %#v, want %#v", path, apiErr, want)
+		}
+	}
+}
+
+func TestTokenFromResponseNeedsAResponse(t *testing.T) {
+	for _, resp := range []*api.GenerateAuthorizeTokenResponse{nil, {}} {
+		if _, err := TokenFromResponse(resp); err == nil || err.Error() != "tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse" {
+			t.Errorf("got %v", err)
+		}
+	}
+}
+
+// FuzzResponse: any status, label and body gives a token only for a 200,
+// else a clean one-line error, never a panic.
+func FuzzResponse(f *testing.F) {
+	f.Add(200, "application/json", okBody)
+	f.Add(401, "application/json", unauthBody)
+	f.Add(502, "application/json", "<html>")
+	f.Add(500, "text/plain", `{"Message":"`+testSecretKey+`\n","FlinksCode":"\u2028"}`)
+	f.Add(302, "", "")
+	f.Fuzz(func(t *testing.T, status int, label, body string) {
+		if status < 100 || status > 999 {
+			return
+		}
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp := respond(r, status, body)
+			resp.Header.Set("Content-Type", label)
+			resp.Header.Set("Location", body)
+			return resp, nil
+		})
+		c := newTestClient(t, "https://flinks.example", WithoutRetry(), WithHTTPClient(&http.Client{Transport: rt}))
+		tok, err := c.GenerateAuthorizeToken(t.Context())
+		if err == nil {
+			if status != 200 || !tok.Valid() {
+				t.Fatalf("%d gave %+v", status, tok)
+			}
+			return
+		}
+		assertClean(t, err, testSecretKey)
+	})
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"": 0, " 3 ": 3 * time.Second, "0": 0, "-1": 0, "1.5": 0, "soon": 0, "86400": 24 * time.Hour, "86401": 24 * time.Hour,
+		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second, now.Format(http.TimeFormat): 0,
+		now.Add(-time.Hour).Format(http.TimeFormat): 0,
+	} {
+		if got := parseRetryAfter(v, now); got != want {
+			t.Errorf("parseRetryAfter(%q): got %v, want %v", v, got, want)
 		}
 	}
 }
