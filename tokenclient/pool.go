@@ -18,22 +18,19 @@ type PoolOption func(*Pool)
 // WithPoolSize sets how many ready tokens the pool keeps (default 4).
 func WithPoolSize(n int) PoolOption { return func(p *Pool) { p.size = n } }
 
-// WithMaxAge sets the age at which a ready token is discarded, never
-// handed out: at least 100ms, at most TokenLifetime (default 25 minutes,
-// which leaves a handed-out token at least 5 minutes of its life). An idle
-// pool mints at most its size of tokens per max age.
+// WithMaxAge sets the age at which a ready token is discarded unused, from
+// 100ms to TokenLifetime (default 25 minutes, leaving a handed-out token at
+// least 5 minutes). An idle pool mints at most its size per max age.
 func WithMaxAge(d time.Duration) PoolOption { return func(p *Pool) { p.maxAge = d } }
 
 // WithMaxInFlight bounds the calls the pool has at its TokenSource at
 // once, the refill's and Get's direct calls together (default 32).
 func WithMaxInFlight(n int) PoolOption { return func(p *Pool) { p.maxInFlight = n } }
 
-// Pool hands out authorize tokens minted ahead of time, taking the round
-// trip to Flinks off the caller's path. It keeps up to its size of ready
-// tokens, minted in the background by one goroutine through a
-// TokenSource; each token is handed out exactly once, and tokens that
-// reach the max age are discarded. A Pool is safe for concurrent use;
-// Close stops it.
+// Pool hands out authorize tokens minted ahead of time through a
+// TokenSource, taking the round trip to Flinks off the caller's path: one
+// goroutine keeps up to its size of tokens ready, each handed out exactly
+// once or discarded at the max age. It is safe for concurrent use.
 type Pool struct {
 	src         TokenSource
 	size        int
@@ -54,16 +51,14 @@ type Pool struct {
 	done   chan struct{} // closed when the refill goroutine returns
 }
 
-// pooledToken is a ready token and when the call for it started: it was
-// issued after that, so its age is never underestimated.
+// pooledToken is a ready token and when the call for it started.
 type pooledToken struct {
 	tok      Token
 	mintedAt time.Time
 }
 
-// NewPool starts a pool that mints through src, such as a *Client. It
-// returns an error matching ErrInvalidConfig for a nil src, a size or max
-// in-flight below 1, or a max age out of range (see WithMaxAge).
+// NewPool starts a pool over src, such as a *Client. A nil src, a size or
+// max in-flight below 1, or a max age out of range is ErrInvalidConfig.
 func NewPool(src TokenSource, opts ...PoolOption) (*Pool, error) {
 	if c, ok := src.(*Client); src == nil || ok && c == nil {
 		return nil, invalidConfig("NewPool needs a TokenSource, such as the *Client New returns")
@@ -90,13 +85,11 @@ func NewPool(src TokenSource, opts ...PoolOption) (*Pool, error) {
 	return p, nil
 }
 
-// Get returns a ready token at once if the pool has one. Otherwise it
-// calls the TokenSource directly with ctx and returns that call's token or
-// error; a success also ends any backoff of the refill. With the max
-// in-flight calls already under way, Get waits for the first token one of
-// them yields, or a free slot to call with, or the end of ctx; a token
-// handed to it as ctx ends is returned rather than wasted. It returns
-// ErrPoolClosed after Close.
+// Get returns a ready token if the pool has one, or else the token or
+// error of a direct call to the TokenSource with ctx, whose success ends
+// the refill's backoff. With the max in-flight calls under way, it waits
+// for the first token or free slot, or the end of ctx (a token handed over
+// as ctx ends is returned, not wasted). After Close it returns ErrPoolClosed.
 func (p *Pool) Get(ctx context.Context) (Token, error) {
 	p.mu.Lock()
 	if p.closed {
@@ -120,9 +113,7 @@ func (p *Pool) Get(ctx context.Context) (Token, error) {
 	ch := make(chan *Token, 1)
 	p.waiters = append(p.waiters, ch)
 	p.mu.Unlock()
-
-	var tok *Token
-	var open bool
+	tok, open := (*Token)(nil), false
 	select {
 	case tok, open = <-ch:
 	case <-ctx.Done():
@@ -159,20 +150,16 @@ func (p *Pool) direct(ctx context.Context) (Token, error) {
 	return tok, err
 }
 
-// Close stops the refill goroutine, waiting for it to return, answers
-// waiting Gets with ErrPoolClosed, and drops the ready tokens (unused
-// tokens simply expire). Direct calls already under way finish on their
-// callers' goroutines. Close is safe to call more than once.
+// Close stops the refill goroutine and waits for it, answers waiting Gets
+// with ErrPoolClosed and drops the ready tokens; direct calls under way
+// finish on their callers' goroutines. Close may be called more than once.
 func (p *Pool) Close() error {
 	p.mu.Lock()
-	if !p.closed {
-		p.closed = true
-		p.ready = nil
-		for _, ch := range p.waiters {
-			close(ch)
-		}
-		p.waiters = nil
+	p.closed, p.ready = true, nil
+	for _, ch := range p.waiters { // none left at a second Close
+		close(ch)
 	}
+	p.waiters = nil
 	p.mu.Unlock()
 	p.cancel()
 	<-p.done
@@ -180,8 +167,8 @@ func (p *Pool) Close() error {
 }
 
 // PoolStats is a snapshot of a Pool's counters, for metrics and health
-// checks. The counters only grow; tokens minted are always handed out,
-// ready, discarded or dropped by Close.
+// checks. Every token minted is handed out, ready, discarded or dropped by
+// Close.
 type PoolStats struct {
 	// Ready is how many unexpired tokens wait to be handed out.
 	Ready int
@@ -211,19 +198,17 @@ func (p *Pool) Stats() PoolStats {
 	return s
 }
 
-// Err returns the error of the last background refill (what the
-// TokenSource returned, or that the call lasted the max age), or nil when
-// it succeeded: the pool is healthy. The refill keeps retrying with
-// backoff while Err is not nil, and Get keeps calling the source directly,
-// so a health check can report it without restarting anything.
+// Err returns the error of the last refill (the TokenSource's, or that the
+// call lasted the max age), or nil when it succeeded: the pool is healthy.
+// The refill keeps retrying with backoff, and Get calls the source
+// directly, so a health check can report Err without restarting anything.
 func (p *Pool) Err() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.err
 }
 
-// Format prints the pool's configuration and counters, never a token,
-// for every verb (%v, %+v, %#v, %s, …).
+// Format prints the pool's settings and counters, never a token, for any verb.
 func (p *Pool) Format(f fmt.State, verb rune) {
 	s, err := p.Stats(), p.Err()
 	fmt.Fprintf(f, "tokenclient.Pool{size: %d, maxAge: %v, maxInFlight: %d, ready: %d, inFlight: %d, minted: %d, handedOut: %d, healthy: %t}",

@@ -8,12 +8,10 @@ import (
 	"time"
 )
 
-// errTooOld is the refill error for a call that lasts the max age or
-// longer: its token could only be discarded.
+// errTooOld is the refill error for a call that lasts the max age.
 var errTooOld = errors.New("tokenclient: pool refill: a call lasted the pool's max age or longer; raise WithMaxAge or check the network to Flinks")
 
-// refill keeps the pool full, one call at a time and within the in-flight
-// bound, until Close.
+// refill keeps the pool full, one call at a time, until Close.
 func (p *Pool) refill(ctx context.Context) {
 	defer close(p.done)
 	failures := 0
@@ -23,8 +21,7 @@ func (p *Pool) refill(ctx context.Context) {
 			p.mu.Unlock()
 			return
 		}
-		// One reading of the clock per round, so that the oldest token
-		// cannot reach the max age between the drop and the timer.
+		// One reading of the clock, so no token ages between drop and timer.
 		now := time.Now()
 		p.dropExpiredLocked(now)
 		wait, mint := time.Duration(-1), false // no timer: wait for a token taken or a slot freed
@@ -36,7 +33,6 @@ func (p *Pool) refill(ctx context.Context) {
 			mint = true
 		}
 		p.mu.Unlock()
-
 		wake := p.wake
 		if mint {
 			if wait = p.mintOne(ctx, now, &failures); wait == 0 {
@@ -56,16 +52,13 @@ func (p *Pool) refill(ctx context.Context) {
 	}
 }
 
-// mintOne makes one refill call with the slot the refill holds, records
-// its outcome, hands its token on and frees the slot; it returns how long
-// to back off, or 0. The call is cancelled at the max age, when its token
-// could only be discarded; that bound is not a deadline, so that the
-// source's own (a Client's call timeout) still applies.
+// mintOne makes a refill call with the slot the refill holds and returns
+// how long to back off, or 0. The call is cancelled at the max age, not by
+// a deadline, so that the source's own (a Client's call timeout) applies.
 func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time.Duration {
 	callCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	bound := time.AfterFunc(p.maxAge, cancel)
-	defer bound.Stop()
+	defer time.AfterFunc(p.maxAge, cancel).Stop() // starts the timer now
 	tok, err := p.src.Token(callCtx)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -85,8 +78,10 @@ func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time
 	case err == nil:
 		*failures = 0
 		p.err = nil
-		if p.handOffLocked(&tok) {
+		if len(p.waiters) > 0 {
 			p.stats.HandedOut++
+			p.waiters[0] <- &tok
+			p.waiters = p.waiters[1:]
 		} else {
 			p.ready = append(p.ready, pooledToken{tok, start})
 		}
@@ -103,9 +98,8 @@ func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time
 	return d/2 + rand.N(d-d/2)
 }
 
-// refillBackoff is the longest wait after failures consecutive refill
-// failures: 1s, doubling up to 5 minutes. The refill waits between half of
-// it and all of it, so that pools started together spread out.
+// refillBackoff is the longest wait after consecutive refill failures: 1s,
+// doubling to 5 minutes. The refill waits half of it plus a random part.
 func refillBackoff(failures int) time.Duration {
 	return min(time.Second<<min(failures-1, 9), 5*time.Minute)
 }
@@ -113,21 +107,13 @@ func refillBackoff(failures int) time.Duration {
 // releaseSlotLocked passes a finished call's slot to the oldest waiting
 // Get, or frees it and wakes the refill, which may be waiting for one.
 func (p *Pool) releaseSlotLocked() {
-	if !p.handOffLocked(nil) {
-		p.inFlight--
-		signal(p.wake)
+	if len(p.waiters) > 0 {
+		p.waiters[0] <- nil
+		p.waiters = p.waiters[1:]
+		return
 	}
-}
-
-// handOffLocked gives tok, or a slot when tok is nil, to the oldest
-// waiting Get, and reports whether there was one.
-func (p *Pool) handOffLocked(tok *Token) bool {
-	if len(p.waiters) == 0 {
-		return false
-	}
-	p.waiters[0] <- tok
-	p.waiters = p.waiters[1:]
-	return true
+	p.inFlight--
+	signal(p.wake)
 }
 
 // dropExpiredLocked discards the ready tokens at or past the max age.

@@ -260,7 +260,8 @@ func TestPoolHandoffAsContextEnds(t *testing.T) {
 				if tt.tok == nil {
 					p.inFlight++ // the slot handed on
 				}
-				p.handOffLocked(tt.tok)
+				p.waiters[0] <- tt.tok // as the refill or a direct call would
+				p.waiters = p.waiters[1:]
 				p.mu.Unlock()
 				r := <-done
 				if r.tok.Value != tt.want || !errors.Is(r.err, tt.wantErr) {
