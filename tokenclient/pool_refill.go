@@ -24,7 +24,7 @@ func (p *Pool) refill(ctx context.Context) {
 		// One reading of the clock, so no token ages between drop and timer.
 		now := time.Now()
 		p.dropExpiredLocked(now)
-		wait, mint := time.Duration(-1), false // no timer: wait for a token taken or a slot freed
+		wait, mint := time.Duration(0), false // 0: no timer, wait for a token taken or a slot freed
 		switch {
 		case len(p.ready) >= p.size:
 			wait = p.ready[0].mintedAt.Add(p.maxAge).Sub(now)
@@ -41,7 +41,7 @@ func (p *Pool) refill(ctx context.Context) {
 			wake = p.resume // backing off
 		}
 		var fire <-chan time.Time
-		if wait >= 0 {
+		if wait > 0 {
 			fire = time.After(wait)
 		}
 		select { // Close sets p.closed, then cancels ctx

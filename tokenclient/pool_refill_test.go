@@ -227,6 +227,36 @@ func TestPoolWaitingGet(t *testing.T) {
 	})
 }
 
+// A refill that finds every slot taken waits, without polling, for one
+// to be freed.
+func TestPoolRefillWaitsForASlot(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &fakeSource{answer: func(n int) error {
+			if n == 1 {
+				return errFake
+			}
+			return nil
+		}}
+		p := startPool(t, src, WithPoolSize(1), WithMaxInFlight(1))
+		synctest.Wait() // the refill's first call failed; it backs off
+		hold := make(chan struct{})
+		src.set(func(s *fakeSource) { s.hold = hold })
+		got := make(chan string)
+		go func() { got <- mustGet(t, p) }() // a direct call takes the only slot
+		time.Sleep(time.Hour)
+		if n := src.numCalls(); n != 2 {
+			t.Errorf("calls while the only slot was taken for an hour: got %d, want 2", n)
+		}
+		checkStats(t, p, PoolStats{InFlight: 1, RefillFailures: 1})
+		close(hold)
+		if v := <-got; v != "token-2" {
+			t.Errorf("direct Get: got %s, want token-2", v)
+		}
+		synctest.Wait() // the freed slot wakes the refill
+		checkStats(t, p, PoolStats{Ready: 1, Minted: 2, HandedOut: 1, DirectMints: 1, RefillFailures: 1})
+	})
+}
+
 // A token or a slot handed to a waiting Get just as its context ends is
 // not lost: the token is returned, the slot passed on.
 func TestPoolHandoffAsContextEnds(t *testing.T) {
