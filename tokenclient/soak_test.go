@@ -29,6 +29,7 @@ var soakFor = flag.Duration("soak", 0, "run TestSoak for this long (make soak SO
 // anything beyond it is a leak.
 const (
 	soakWorkers       = 64
+	soakMaxInFlight   = 32
 	soakCallTimeout   = 5 * time.Second // bounds each call; context errors are the run ending or this
 	soakRecordBytes   = 512
 	soakHeapSlack     = 16 << 20
@@ -55,7 +56,7 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool, err := tokenclient.NewPool(c, tokenclient.WithPoolSize(8))
+	pool, err := tokenclient.NewPool(c, tokenclient.WithPoolSize(8), tokenclient.WithMaxInFlight(soakMaxInFlight))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,8 +208,8 @@ func sampleRuntime(ctx context.Context, t *testing.T, srv *flinkstest.Server, po
 	tick := time.NewTicker(*soakFor / 10)
 	defer tick.Stop()
 	for {
-		if n := pool.Stats().InFlight; n > tokenclient.DefaultMaxInFlight {
-			t.Errorf("pool has %d requests in flight, want at most %d", n, tokenclient.DefaultMaxInFlight)
+		if n := pool.Stats().InFlight; n > soakMaxInFlight {
+			t.Errorf("pool has %d requests in flight, want at most %d", n, soakMaxInFlight)
 		}
 		select {
 		case <-ctx.Done():
