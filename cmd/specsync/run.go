@@ -247,7 +247,7 @@ func (r *report) breakingSummary() string {
 	if inc := r.goIncompatible(); len(inc) > 0 {
 		parts = append(parts, "Go: "+inc[0])
 	}
-	return strings.Join(parts, "; ")
+	return printable(strings.Join(parts, "; "), 2*maxCauseText)
 }
 
 // didNotCompile reports whether a go command's output shows compile
