@@ -209,6 +209,11 @@ func TokenFromConnectURL(rawURL string) (string, error) {
 	}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil {
+		// Without the *url.Error's copy of the URL, which may hold a
+		// live token and be as long as the page.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
 		return "", fmt.Errorf("flinkstest: the Connect URL does not parse: %w", err)
 	}
 	tok := u.Query().Get("authorizeToken")

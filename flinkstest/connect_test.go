@@ -202,11 +202,18 @@ func TestTokenFromConnectURL(t *testing.T) {
 		{"no token", "https://x.example/v2/?demo=true", "", true},
 		{"empty token", "https://x.example/v2/?authorizeToken=", "", true},
 		{"not a URL", "http://[::1", "", true},
+		{"not a URL, with a token", "https://ex ample/v2/?authorizeToken=" + tok, "", true},
+		{"1 MiB not a URL", "https://ex ample/v2/?authorizeToken=" + tok + strings.Repeat("x", 1<<20), "", true},
 	}
 	for _, tt := range tests {
 		got, err := TokenFromConnectURL(tt.raw)
 		if got != tt.want || (err != nil) != tt.wantErr {
 			t.Errorf("%s: got %q, %v; want %q, error %v", tt.name, got, err, tt.want, tt.wantErr)
+		}
+		// The URL may carry a live token: an error says what is wrong
+		// without repeating it.
+		if err != nil && (strings.Contains(err.Error(), tok) || len(err.Error()) > 300) {
+			t.Errorf("%s: got a %d-byte error repeating the URL: %.200q", tt.name, len(err.Error()), err)
 		}
 	}
 }

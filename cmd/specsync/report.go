@@ -178,6 +178,15 @@ func (r *report) print(w io.Writer) {
 // the tests: a Go-level change whose identifier the errors name, else the
 // first breaking change, else the first change.
 func (r *report) likelyCause(output string) string {
+	// Spec text (a property name may hold escape sequences) reaches
+	// stderr through the error: made printable and cut, as in the report.
+	return printable(r.cause(output), maxCauseText)
+}
+
+// maxCauseText bounds a change named in an error.
+const maxCauseText = 500
+
+func (r *report) cause(output string) string {
 	for _, c := range r.goIncompatible() {
 		ident, _, _ := strings.Cut(c, ":")
 		_, name, _ := strings.Cut(ident, ".")

@@ -63,3 +63,25 @@ func TestFailingPackages(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecTextInErrorsIsPrintable gives oasdiff's text a property name
+// with terminal escape sequences (YAML's "\e" makes one) and 64 KiB: the
+// errors specsync prints to stderr carry neither, as the report does not.
+func TestSpecTextInErrorsIsPrintable(t *testing.T) {
+	hostile := "added the optional property `\x1b]0;owned\x07" + strings.Repeat("A", 64<<10) + "`"
+	r := &report{wire: changes{{Level: 3, Operation: "POST", Path: "/v3/{customerId}/x\x1b[2J", Text: hostile}}}
+	toolOutput := "# example.com/m/api\n\tapi/x.gen.go:1:1: undefined: \x1b[2J" + strings.Repeat("B", 64<<10) + "\n"
+	tests := []struct {
+		name, got string
+		max       int
+	}{
+		{"breakingSummary", r.breakingSummary(), 2*maxCauseText + len("…")},
+		{"likelyCause", r.likelyCause(""), maxCauseText + len("…")},
+		{"firstLines", firstLines(toolOutput+hostile, 5), 3 * 520}, // three lines of at most 500 bytes, indented
+	}
+	for _, tt := range tests {
+		if strings.ContainsAny(tt.got, "\x1b\x07") || len(tt.got) > tt.max || !strings.Contains(tt.got, "]0;owned") {
+			t.Errorf("%s: got a %d-byte %.80q, want the change without control characters, cut to %d bytes", tt.name, len(tt.got), tt.got, tt.max)
+		}
+	}
+}

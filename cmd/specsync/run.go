@@ -98,9 +98,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	name := sourceName(src)
 	spec, err := specpage.Extract(raw)
 	if err != nil {
-		return fmt.Errorf("%s: %w", src, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	specPath := filepath.Join(*dir, "openapi.yaml")
 	current, err := os.ReadFile(specPath)
@@ -112,10 +113,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	}
 	if err := validate(spec, current); err != nil {
-		return fmt.Errorf("%s: %w; openapi.yaml left untouched", src, err)
+		return fmt.Errorf("%s: %w; openapi.yaml left untouched", name, err)
 	}
 
-	rep := &report{src: src, form: formChanges(current, spec)}
+	rep := &report{src: name, form: formChanges(current, spec)}
 	if rep.wire, err = diff(ctx, *dir, current, spec); err != nil {
 		return interrupted(ctx, err)
 	}
@@ -246,7 +247,7 @@ func (r *report) breakingSummary() string {
 	if inc := r.goIncompatible(); len(inc) > 0 {
 		parts = append(parts, "Go: "+inc[0])
 	}
-	return strings.Join(parts, "; ")
+	return printable(strings.Join(parts, "; "), 2*maxCauseText)
 }
 
 // didNotCompile reports whether a go command's output shows compile

@@ -38,7 +38,7 @@ func readSource(ctx context.Context, src string, stdin io.Reader, hc *http.Clien
 func fetch(ctx context.Context, raw string, hc *http.Client) ([]byte, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return nil, usageError{fmt.Errorf("SRC %q: URLs must be https://host/…", raw)}
+		return nil, usageError{fmt.Errorf("SRC %s: URLs must be https://host/…", sourceName(raw))}
 	}
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
@@ -132,4 +132,24 @@ func printable(s string, max int) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// sourceName is how SRC appears in errors, the report and the CHANGELOG
+// entry, which are committed or posted as a pull request's body: a URL
+// without its password, query or fragment (a private mirror may need a
+// token there), everything made printable.
+func sourceName(src string) string {
+	if strings.Contains(src, "://") {
+		if u, err := url.Parse(src); err == nil {
+			hidden := u.RawQuery != "" || u.Fragment != ""
+			u.RawQuery, u.Fragment, u.RawFragment, u.ForceQuery = "", "", "", false
+			src = u.Redacted()
+			if hidden {
+				src += "?…"
+			}
+		} else {
+			src = "the SRC URL (it does not parse)"
+		}
+	}
+	return printable(src, maxHostText)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -67,5 +68,40 @@ func TestFetchRedirects(t *testing.T) {
 	var usage usageError
 	if _, err := fetch(context.Background(), srv.URL+"/to-http.md", srv.Client()); errors.As(err, &usage) {
 		t.Errorf("a redirect to http: got usage error %v, want a fetch error", err)
+	}
+}
+
+// TestSourceCredentialsStayOut gives SRC as a URL with a password and a
+// query token, as a private mirror of the page might need: neither may
+// reach an error, the report or the CHANGELOG entry, which are committed
+// or posted as a pull request's body.
+func TestSourceCredentialsStayOut(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cret-pat"
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("# a page without a spec\n"))
+	}))
+	defer srv.Close()
+	src := strings.Replace(srv.URL, "https://", "https://user:"+secret+"@", 1) + "/page.md?token=" + secret
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-dir", t.TempDir(), src}, nil, &stdout, &stderr, srv.Client())
+	if err == nil {
+		t.Fatal("got no error for a page without a spec")
+	}
+	if all := err.Error() + stdout.String() + stderr.String(); strings.Contains(all, secret) {
+		t.Errorf("the SRC's credentials reached the output: %q", all)
+	}
+	if !strings.Contains(err.Error(), "/page.md") {
+		t.Errorf("got %q, want the page still named", err)
+	}
+	plain := strings.Replace(src, "https://", "http://", 1)
+	if err := run(context.Background(), []string{"-dir", t.TempDir(), plain}, nil, &stdout, &stderr, srv.Client()); err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("an http SRC: got %v, want a usage error without the credentials", err)
+	}
+	rep := &report{src: sourceName(src)}
+	var b bytes.Buffer
+	rep.print(&b)
+	if got := b.String() + rep.changelogEntry(); strings.Contains(got, secret) {
+		t.Errorf("the SRC's credentials reached the report or CHANGELOG entry: %q", got)
 	}
 }

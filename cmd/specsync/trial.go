@@ -305,7 +305,8 @@ func firstLines(s string, n int) string {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "ok ") || strings.HasPrefix(line, "?") {
 			continue
 		}
-		lines = append(lines, "    "+line)
+		// Tool output can quote the spec (a name with escape sequences).
+		lines = append(lines, "    "+printable(strings.ReplaceAll(line, "\t", "    "), 500))
 		if len(lines) == n {
 			break
 		}

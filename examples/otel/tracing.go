@@ -2,7 +2,7 @@
 // with OpenTelemetry tracing on the HTTP client, and prints the spans: one
 // per attempt, with the customer id kept out of url.full.
 //
-//	go run ./examples/otel
+//	cd examples/otel && go run .   # a module of its own
 //
 // The tracing itself is newTracedHTTPClient; docs/observability.md
 // explains it.
