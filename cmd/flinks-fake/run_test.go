@@ -39,7 +39,7 @@ func TestServesUntilCancelled(t *testing.T) {
 	var logs syncBuffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	env := map[string]string{"FLINKS_FAKE_SECRET_KEYS": "key-one, key-two"}
+	env := map[string]string{"FLINKS_FAKE_SECRET_KEYS": "first-key, second-key"}
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-fail-next", "1", "-fail-status", "503", "-retry-after", "2"},
 			func(n string) string { return env[n] }, io.Discard, &logs, ready)
@@ -58,11 +58,11 @@ func TestServesUntilCancelled(t *testing.T) {
 		}
 		return c
 	}
-	_, err := client("key-one").GenerateAuthorizeToken(ctx)
+	_, err := client("first-key").GenerateAuthorizeToken(ctx)
 	if e, ok := errors.AsType[*tokenclient.APIError](err); !ok || e.StatusCode != 503 || e.RetryAfter.Seconds() != 2 {
 		t.Errorf("first call: got %v, want the injected 503 with Retry-After 2", err)
 	}
-	tok, err := client("key-two").GenerateAuthorizeToken(ctx)
+	tok, err := client("second-key").GenerateAuthorizeToken(ctx)
 	if err != nil {
 		t.Errorf("second call: got %v, want a token", err)
 	}
@@ -80,7 +80,7 @@ func TestServesUntilCancelled(t *testing.T) {
 			t.Errorf("logs lack %s:\n%s", want, out)
 		}
 	}
-	for _, secret := range []string{"key-one", "key-two", flinkstest.DefaultSecretKey, tok.Value} {
+	for _, secret := range []string{"first-key", "second-key", flinkstest.DefaultSecretKey, tok.Value} {
 		if strings.Contains(out, secret) {
 			t.Errorf("logs contain %q:\n%s", secret, out)
 		}
@@ -89,11 +89,11 @@ func TestServesUntilCancelled(t *testing.T) {
 
 func TestSecretKeysFileWithBOM(t *testing.T) {
 	keys := filepath.Join(t.TempDir(), "keys")
-	if err := os.WriteFile(keys, []byte("\uFEFFkey-one\r\nkey-two\r\n"), 0o600); err != nil {
+	if err := os.WriteFile(keys, []byte("\uFEFFfirst-key\r\nsecond-key\r\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	base, _ := start(t, "-secret-keys-file", keys)
-	for _, key := range []string{"key-one", "key-two"} {
+	for _, key := range []string{"first-key", "second-key"} {
 		c, err := tokenclient.New(flinkstest.DefaultCustomerID, key, tokenclient.WithBaseURL(base), tokenclient.WithoutRetry())
 		if err != nil {
 			t.Fatal(err)
