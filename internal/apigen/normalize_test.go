@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"maps"
+	"mime"
 	"slices"
 	"testing"
 
@@ -24,10 +25,13 @@ func TestNormalizeDropsMediaTypeParameters(t *testing.T) {
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			for _, resp := range op.Responses.Map() {
-				if mt := resp.Value.Content["application/json"]; mt != nil {
-					delete(resp.Value.Content, "application/json")
-					resp.Value.Content[withCharset] = mt
-					retyped++
+				for key, mt := range resp.Value.Content {
+					if bare, _, _ := mime.ParseMediaType(key); bare == "application/json" {
+						// A spec already labelled with a charset keeps it.
+						delete(resp.Value.Content, key)
+						resp.Value.Content[withCharset] = mt
+						retyped++
+					}
 				}
 			}
 		}
