@@ -8,11 +8,9 @@ import (
 
 // ConnectURL returns the Flinks Connect iframe URL that spends tok:
 // https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…, then
-// params in sorted order. For a Client built WithBaseURL it is that base
-// URL + "/v2/?authorizeToken=…", where flinkstest serves a stand-in
-// Connect page; WithConnectBaseURL overrides both. It refuses a token
-// without a value or past its ExpiresAt, and params that set
-// authorizeToken.
+// params in sorted order (under WithBaseURL's URL, where flinkstest serves
+// a stand-in page, or WithConnectBaseURL's). It refuses an empty or
+// expired tok, and params that set authorizeToken.
 func (c *Client) ConnectURL(tok Token, params url.Values) (string, error) {
 	switch {
 	case tok.Value == "":

@@ -13,24 +13,20 @@ import (
 )
 
 var (
-	// ErrUnauthorized is matched by errors.Is for every 401 answer: the
-	// secret key is wrong, revoked, or belongs to another customer id or
-	// instance.
+	// ErrUnauthorized matches a 401: the secret key is wrong, revoked, or
+	// another customer id's or instance's.
 	ErrUnauthorized = errors.New("tokenclient: unauthorized")
-	// ErrInvalidConfig is matched by errors.Is for every error about bad
-	// input to New, NewAPIClient or an option; such input is never sent.
+	// ErrInvalidConfig matches bad input to New, NewAPIClient or NewPool.
 	ErrInvalidConfig = errors.New("tokenclient: invalid configuration")
-	// ErrMalformedResponse is matched by errors.Is when Flinks answers 200
-	// with a body that is not JSON or has no usable Token.
+	// ErrMalformedResponse matches a 200 without JSON or a usable Token.
 	ErrMalformedResponse = errors.New("tokenclient: malformed response")
-	// ErrResponseTooLarge is matched by errors.Is when a response body is
-	// larger than MaxResponseBytes.
+	// ErrResponseTooLarge matches a body over MaxResponseBytes.
 	ErrResponseTooLarge = errors.New("tokenclient: response body too large")
 )
 
-// APIError reports an HTTP response from Flinks that did not carry a
-// token. errors.Is(err, ErrUnauthorized) holds when StatusCode is 401. Its
-// text fields are scrubbed of the secret key, one line, at most 512 bytes.
+// APIError reports an HTTP response without a token; it matches
+// ErrUnauthorized for a 401. Its text fields are server text (see the
+// package doc).
 type APIError struct {
 	StatusCode int           // the HTTP status code
 	FlinksCode string        // the FlinksCode of a JSON error body, if any
@@ -71,10 +67,8 @@ func (e *APIError) hint() string {
 		return "check the secret key, and that it belongs to this customer id and instance"
 	case code == http.StatusNotFound:
 		return "check the customer id, the instance and the base URL"
-	case code >= 300 && code < 400 && e.Location != "":
-		return "redirect to " + e.Location + " not followed (it would forward the secret key); point the client at the final URL"
 	case code >= 300 && code < 400:
-		return "redirect not followed (it would forward the secret key); point the client at the final URL"
+		return strings.TrimSuffix("redirect to "+e.Location, " to ") + " not followed (it would forward the secret key); point the client at the final URL"
 	case code == http.StatusTooManyRequests:
 		return "Flinks is rate limiting; slow down and retry later"
 	case code >= 500:
@@ -85,7 +79,7 @@ func (e *APIError) hint() string {
 	return ""
 }
 
-// Is makes errors.Is(err, ErrUnauthorized) hold for every 401.
+// Is reports whether target is ErrUnauthorized and e a 401.
 func (e *APIError) Is(target error) bool {
 	return target == ErrUnauthorized && e.StatusCode == http.StatusUnauthorized
 }
@@ -111,12 +105,10 @@ func (s *scrubber) configError(err error) error {
 	return err
 }
 
-// scrubbedError stands in for an error from outside the package (the
-// transport, a reader): it keeps only scrubbed, cut text, the sentinels
-// and context errors the original matched, and its Timeout. It unwraps to
-// nothing, so neither errors.As nor a reflecting dumper reaches the
-// original.
-type scrubbedError struct {
+// textError is text, the sentinels it matches, and a Timeout. It stands in
+// for an error from outside the package with that error's scrubbed text,
+// unwrapping to nothing, so that neither errors.As nor a dumper reaches it.
+type textError struct {
 	msg     string
 	matches []error
 	timeout bool
@@ -124,7 +116,7 @@ type scrubbedError struct {
 
 // scrubError returns "tokenclient: what: <err's scrubbed text>; hint".
 func (s *scrubber) scrubError(what string, err error, hint string) error {
-	e := &scrubbedError{}
+	e := &textError{}
 	for _, m := range []error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse} {
 		if errors.Is(err, m) {
 			e.matches = append(e.matches, m)
@@ -140,18 +132,7 @@ func (s *scrubber) scrubError(what string, err error, hint string) error {
 	return e
 }
 
-func (e *scrubbedError) Error() string        { return e.msg }
-func (e *scrubbedError) Is(target error) bool { return slices.Contains(e.matches, target) }
-func (e *scrubbedError) Timeout() bool        { return e.timeout }
-func (e *scrubbedError) Temporary() bool      { return e.timeout }
-
-// callTimeoutError is the cause of a call cut by the Client's call
-// timeout; it matches context.DeadlineExceeded and is a timeout.
-type callTimeoutError struct{ d time.Duration }
-
-func (e *callTimeoutError) Error() string {
-	return fmt.Sprintf("tokenclient: the call timeout (%v) ran out; pass a context with a deadline, or raise WithCallTimeout", e.d)
-}
-func (e *callTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
-func (e *callTimeoutError) Timeout() bool        { return true }
-func (e *callTimeoutError) Temporary() bool      { return true }
+func (e *textError) Error() string        { return e.msg }
+func (e *textError) Is(target error) bool { return slices.Contains(e.matches, target) }
+func (e *textError) Timeout() bool        { return e.timeout }
+func (e *textError) Temporary() bool      { return e.timeout }

@@ -14,12 +14,8 @@ import (
 
 // TokenFromResponse maps a response of the generated client's
 // GenerateAuthorizeTokenWithResponse to a Token expiring TokenLifetime
-// from now, or to an *APIError: matching ErrUnauthorized for a 401, and
-// wrapping ErrMalformedResponse for a 200 whose body is not JSON or has no
-// usable Token. It reads the body itself, whatever the generated parser
-// decoded, and scrubs server text of the secret key the request carried.
-// Through a client other than NewAPIClient's, a body labelled JSON that is
-// not JSON makes the generated call fail before there is a response.
+// from now, or to an *APIError, scrubbed of the secret key the request
+// carried. It reads the body, whatever the generated parser decoded.
 func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
 	if resp == nil || resp.HTTPResponse == nil {
 		return Token{}, errors.New("tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse")
@@ -37,7 +33,7 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, 
 	}
 	var body api.GenerateAuthorizeToken200JSONResponseBody
 	if err := json.Unmarshal(resp.Body, &body); err != nil {
-		return Token{}, errorFromResponse(resp, notJSON(err), now, s)
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: body is not JSON (%v)", ErrMalformedResponse, err), now, s)
 	}
 	if body.Token == nil || *body.Token == "" {
 		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: no Token in the body", ErrMalformedResponse), now, s)
@@ -48,12 +44,8 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, 
 	return Token{Value: *body.Token, ExpiresAt: now.Add(TokenLifetime)}, nil
 }
 
-func notJSON(err error) error {
-	return fmt.Errorf("%w: body is not JSON (%v)", ErrMalformedResponse, err)
-}
-
-// errorFromResponse builds the *APIError for resp, with the Flinks error
-// fields of a JSON body (every Flinks error body has the 401 body's shape).
+// errorFromResponse builds the *APIError for resp; every Flinks error body
+// has the 401 body's shape.
 func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, s *scrubber) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode(), Err: cause}
 	var fields api.GenerateAuthorizeToken401JSONResponseBody

@@ -12,9 +12,8 @@ type Token struct {
 	// into the flinks-auth-key header of one /Authorize call.
 	Value string
 
-	// ExpiresAt is the local time the token was received plus TokenLifetime.
-	// It is an upper bound: Flinks counts from the moment it issued the token,
-	// a little earlier, and a token is spent by its first use.
+	// ExpiresAt is the local time the token was received plus
+	// TokenLifetime, an upper bound: Flinks counts from a little earlier.
 	ExpiresAt time.Time
 }
 

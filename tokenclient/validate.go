@@ -7,8 +7,7 @@ import (
 )
 
 // The {instance} server of openapi.yaml (a test keeps them so), spelled
-// out because oapi-codegen names its server-URL helper after prose Flinks
-// may reword, and would type the variable once an enum appears.
+// out: oapi-codegen names its server-URL helper after prose Flinks may reword.
 const (
 	serverTemplate  = "https://{instance}-api.private.fin.ag"
 	defaultInstance = "toolbox"
@@ -37,31 +36,21 @@ func validateCustomerID(id string) error {
 	return nil
 }
 
-// validateSecretKey accepts printable ASCII keys of at least minKeyLen
-// bytes: they travel in a header unchanged, and the scrubber can find them
-// in text without mangling the text around them.
+// validateSecretKey accepts the keys the scrubber can hide.
 func validateSecretKey(key string) error {
-	if key == "" {
-		return invalidConfig("secret key is empty; pass the secret key Flinks gave you")
-	}
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; c < 0x20 || c == 0x7f {
-			return invalidConfig("secret key has a control character at byte %d of %d; check how it was read (a trailing newline from a file?)", i+1, len(key))
-		} else if c >= 0x80 {
-			return invalidConfig("secret key has a non-ASCII byte at byte %d of %d; Flinks issues GUID keys, check that the right value was passed", i+1, len(key))
-		}
+	if i := strings.IndexFunc(key, func(r rune) bool { return r < 0x20 || r >= 0x7f }); i >= 0 {
+		return invalidConfig("secret key has a byte that is not printable ASCII at byte %d of %d; Flinks issues GUID keys: check how it was read (a trailing newline from a file?)", i+1, len(key))
 	}
 	if strings.TrimSpace(key) != key {
 		return invalidConfig("secret key starts or ends with white space; trim it")
 	}
 	if len(key) < minKeyLen {
-		return invalidConfig("secret key is %d bytes long, want at least %d: Flinks issues GUID keys, and a key that short cannot be hidden in error text without mangling it", len(key), minKeyLen)
+		return invalidConfig("secret key is %d bytes long, want at least %d: pass the GUID key Flinks gave you; a key that short cannot be hidden in error text without mangling it", len(key), minKeyLen)
 	}
 	return nil
 }
 
-// validateInstance accepts one DNS label, so that the instance can only
-// choose a host under private.fin.ag.
+// validateInstance accepts one DNS label: a host under private.fin.ag.
 func validateInstance(s string) error {
 	ok := len(s) > 0 && len(s) <= 63 && s[0] != '-' && s[len(s)-1] != '-'
 	for i := 0; ok && i < len(s); i++ {
@@ -74,8 +63,7 @@ func validateInstance(s string) error {
 	return nil
 }
 
-// validateBaseURL accepts https URLs, and plain http only for loopback
-// hosts (local fakes), so the secret key is never sent in clear text.
+// validateBaseURL accepts https, and http only for loopback hosts (fakes).
 func validateBaseURL(raw string) (*url.URL, error) {
 	const want = "want https://host[:port][/path]"
 	u, err := url.Parse(raw)
