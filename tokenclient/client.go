@@ -1,12 +1,14 @@
 package tokenclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -66,9 +68,13 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 	if err != nil {
 		return nil, err
 	}
-	connect, err := connectBase(o)
-	if err != nil {
-		return nil, err
+	connect := "https://" + strings.ToLower(o.instance) + "-iframe.private.fin.ag" // ConnectURL's base
+	if raw := cmp.Or(o.connectURL, o.baseURL); raw != "" {
+		u, err := validateBaseURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		connect = strings.TrimSuffix(u.String(), "/")
 	}
 	// The generated builder resolves "./v3/…" against server, which drops
 	// a path prefix without a trailing slash.
@@ -121,15 +127,13 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 			return Token{}, c.interrupted(ctx, attempt, last)
 		}
 		last = err
-		apiErr, isAPIErr := errors.AsType[*APIError](err)
 		var retryAfter time.Duration
-		if isAPIErr {
+		if apiErr, ok := errors.AsType[*APIError](err); ok {
 			apiErr.Attempts, retryAfter = attempt, apiErr.RetryAfter
-		}
-		switch {
-		case isAPIErr && (!isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts):
-			return Token{}, err
-		case attempt >= c.retry.MaxAttempts:
+			if !isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts {
+				return Token{}, err
+			}
+		} else if attempt >= c.retry.MaxAttempts {
 			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempt, trimPrefix(err))
 		}
 		wait := c.retry.delay(attempt, retryAfter, fullJitter)
@@ -201,4 +205,25 @@ func readBody(resp *http.Response, origin string, s *scrubber) ([]byte, error) {
 // Format prints the Client's destination, never its secret key, for every verb.
 func (c Client) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "tokenclient.Client{server: %q, secretKey: %s}", c.server, redacted)
+}
+
+// ConnectURL returns the Flinks Connect iframe URL that spends tok:
+// https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…, then
+// params in sorted order (under WithBaseURL's URL, where flinkstest serves
+// a stand-in page, or WithConnectBaseURL's). It refuses an empty or
+// expired tok, and params that set authorizeToken.
+func (c *Client) ConnectURL(tok Token, params url.Values) (string, error) {
+	switch {
+	case tok.Value == "":
+		return "", errors.New("tokenclient: ConnectURL needs a token; call GenerateAuthorizeToken first")
+	case !tok.ExpiresAt.IsZero() && !tok.Valid():
+		return "", errors.New("tokenclient: the authorize token has expired; mint a fresh one")
+	case params.Has("authorizeToken"):
+		return "", invalidConfig("Connect parameters must not set authorizeToken; it comes from the token")
+	}
+	query := "authorizeToken=" + url.QueryEscape(tok.Value)
+	if extra := params.Encode(); extra != "" {
+		query += "&" + extra
+	}
+	return c.connect + "/v2/?" + query, nil
 }
