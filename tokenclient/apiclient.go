@@ -40,7 +40,6 @@ func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.Clie
 	return c, nil
 }
 
-// checkedTransport is NewAPIClient's HTTP client's transport.
 type checkedTransport struct {
 	next  http.RoundTripper
 	scrub *scrubber

@@ -18,8 +18,8 @@ import (
 // MaxResponseBytes bounds how much of a response body is read.
 const MaxResponseBytes = 1 << 20
 
-// Client mints Flinks authorize tokens for one customer id and secret key.
-// It is safe for concurrent use by multiple goroutines.
+// Client mints authorize tokens for one customer id; it is safe for
+// concurrent use.
 type Client struct {
 	scrub          *scrubber
 	server, origin string        // the base URL ending in "/", and its scheme://host
@@ -153,8 +153,7 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 	}
 }
 
-// interrupted reports a call that ctx (or the call timeout) ended during
-// attempt n or the wait after it, wrapping last, when an attempt had ended.
+// interrupted reports a call ctx ended during attempt n or the wait after.
 func (c *Client) interrupted(ctx context.Context, n int, last error) error {
 	cause := ctx.Err()
 	if context.Cause(ctx) == c.timeout {

@@ -63,8 +63,7 @@ func (e *APIError) Error() string {
 
 // hint says what to do about e.
 func (e *APIError) hint() string {
-	code := e.StatusCode
-	switch {
+	switch code := e.StatusCode; {
 	case errors.Is(e.Err, ErrResponseTooLarge):
 		return fmt.Sprintf("the body exceeded %d bytes; check that the base URL points at Flinks", MaxResponseBytes)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
