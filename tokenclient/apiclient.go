@@ -46,11 +46,12 @@ type checkedTransport struct {
 }
 
 func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	origin := req.URL.Scheme + "://" + req.URL.Host
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
-		return nil, err
+		return nil, t.scrub.scrubError("request to "+origin+" failed", err, "check network access to Flinks")
 	}
-	body, err := readBody(resp, req.URL.Scheme+"://"+req.URL.Host, t.scrub)
+	body, err := readBody(resp, origin, t.scrub)
 	if err != nil {
 		return nil, err
 	}
