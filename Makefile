@@ -4,7 +4,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v -e '/api$$' -e '/internal/fakeapi$$')
 
-.PHONY: help demo example example-test example-otel-test generate check-generated update-spec lint vet staticcheck test spec-fixtures bench fuzz soak
+.PHONY: help demo example example-test example-otel-test generate check-generated update-spec lint vet staticcheck test spec-fixtures bench fuzz
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
@@ -21,7 +21,6 @@ help:
 	@echo "make example-otel-test vet, staticcheck and test examples/otel (OpenTelemetry tracing, docs/observability.md)"
 	@echo "make bench            client benchmarks (raw net/http vs generated vs tokenclient) and the Pool"
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
-	@echo "make soak             Pool and Client under random faults for SOAK (default 2m); not part of make test"
 
 demo:
 	$(GO) run ./cmd/flinks-token -fake
@@ -103,9 +102,3 @@ bench:
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzResponse -fuzztime=$(FUZZTIME) ./tokenclient
-
-# The soak test runs only when asked: it takes SOAK and loads the machine.
-SOAK ?= 2m
-SOAK_TIMEOUT ?= 1h
-soak:
-	$(GO) test -race -run='^TestSoak$$' -timeout=$(SOAK_TIMEOUT) -v ./tokenclient -args -soak=$(SOAK)

@@ -15,17 +15,13 @@ import (
 )
 
 // NewAPIClient returns the generated client for server (such as
-// "https://toolbox-api.private.fin.ag", or a fake's URL), wired the safe
-// way: an HTTP client like NewHTTPClient's, and SecretKeyEditor, so that
-// GenerateAuthorizeTokenWithResponse can be called with nil params. opts
-// come after those two and may replace them. It fails, matching
-// ErrInvalidConfig, for a bad secret key or server URL.
+// "https://toolbox-api.private.fin.ag"), with an HTTP client like
+// NewHTTPClient's and SecretKeyEditor, which opts may replace. Its errors
+// match ErrInvalidConfig.
 //
 // Its HTTP client reads at most MaxResponseBytes of a body, and answers a
 // body labelled JSON that is not JSON (a proxy's HTML page) with the
-// *APIError TokenFromResponse would give, as the call's error (errors.As
-// finds it), before the generated parser fails on it. So every non-2xx
-// answer is an *APIError, from the call or from TokenFromResponse.
+// *APIError TokenFromResponse would give, as the call's error.
 func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.ClientWithResponses, error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
@@ -44,34 +40,24 @@ func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.Clie
 	return c, nil
 }
 
-// checkedTransport bounds each body and turns a body labelled JSON that
-// is not JSON into an *APIError.
 type checkedTransport struct {
 	next  http.RoundTripper
 	scrub *scrubber
 }
 
 func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	origin := req.URL.Scheme + "://" + req.URL.Host
 	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, t.scrub.scrubError("request to "+origin+" failed", err, "check network access to Flinks")
+	}
+	body, err := readBody(resp, origin, t.scrub)
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
-	_ = resp.Body.Close()
-	if err != nil {
-		return nil, t.scrub.scrubError("reading the response from "+req.URL.Scheme+"://"+req.URL.Host+" failed", err, "check network access to Flinks")
-	}
-	parsed := &api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}
-	if len(body) > MaxResponseBytes {
-		return nil, errorFromResponse(parsed, ErrResponseTooLarge, time.Now(), t.scrub)
-	}
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); strings.Contains(mt, "json") && !json.Valid(body) {
-		parsed.Body = body
-		if resp.StatusCode == http.StatusOK {
-			_, err := tokenFromResponse(parsed, time.Now(), t.scrub)
-			return nil, err
-		}
-		return nil, errorFromResponse(parsed, nil, time.Now(), t.scrub)
+		_, err := tokenFromResponse(&api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, time.Now(), t.scrub)
+		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
@@ -84,14 +70,11 @@ func (t *checkedTransport) CloseIdleConnections() {
 	}
 }
 
-// SecretKeyEditor returns a request editor for the generated api client
-// that sets flinks-auth-key to secretKey, and Content-Type and Accept to
-// application/json, on the token operation's requests, so that the
-// generated client can be called with nil params. It recognises them by
-// the method and path of the generated request builder (under any path
-// prefix, for any customer id), and leaves every other request untouched:
-// the flinks-auth-key of /Authorize carries an authorize token, never the
-// secret key. For a key New would refuse, the editor fails every request.
+// SecretKeyEditor returns a request editor for the generated client that
+// sets flinks-auth-key to secretKey, and Content-Type and Accept to
+// application/json, on the token operation's requests only (any path
+// prefix, any customer id), so that it can be called with nil params. For
+// a key New would refuse, the editor fails every request.
 func SecretKeyEditor(secretKey string) api.RequestEditorFn {
 	keyErr := validateSecretKey(secretKey)
 	return func(_ context.Context, req *http.Request) error {
@@ -108,8 +91,8 @@ func setTokenHeaders(req *http.Request, secretKey string) {
 	req.Header.Set("Accept", "application/json")
 }
 
-// tokenOperation is the token request's method, and its escaped path
-// before and after the customer id, as the generated builder makes them.
+// tokenOperation is the generated builder's method, and escaped path
+// before and after the customer id.
 var tokenOperation = sync.OnceValues(func() (string, [2]string) {
 	const id = "00000000-0000-0000-0000-000000000000"
 	req, err := api.NewGenerateAuthorizeTokenRequest("https://flinks.invalid/", id, nil)
@@ -120,8 +103,7 @@ var tokenOperation = sync.OnceValues(func() (string, [2]string) {
 	return req.Method, [2]string{before, after}
 })
 
-// isTokenRequest reports whether req has the token operation's method and
-// path, after any prefix, with any non-empty customer id segment.
+// isTokenRequest reports whether req is for the token operation.
 func isTokenRequest(req *http.Request) bool {
 	method, path := tokenOperation()
 	rest, ok := strings.CutSuffix(req.URL.EscapedPath(), path[1])

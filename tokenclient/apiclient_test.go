@@ -3,6 +3,7 @@ package tokenclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -150,7 +151,10 @@ func TestCheckedTransport(t *testing.T) {
 		{"too large", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes+1))), "tokenclient: Flinks answered 200 OK: response body too large"},
 		{"largest", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes))), ""},
 		{"read error", answer(200, "text/plain", iotest.ErrReader(errors.New("reset by "+testSecretKey))), "tokenclient: reading the response from https://flinks.example failed: reset by [REDACTED]; check network access to Flinks"},
-		{"transport error", func(*http.Request) (*http.Response, error) { return nil, context.Canceled }, "context canceled"},
+		{"transport error", func(*http.Request) (*http.Response, error) {
+			return nil, fmt.Errorf("bad header %s: %w", testSecretKey, context.Canceled)
+		},
+			"tokenclient: request to https://flinks.example failed: bad header [REDACTED]: context canceled; check network access to Flinks"},
 	} {
 		resp, err := (&checkedTransport{next: tc.rt, scrub: newScrubber(testSecretKey)}).RoundTrip(req)
 		if tc.want == "" {
@@ -161,7 +165,7 @@ func TestCheckedTransport(t *testing.T) {
 			}
 			continue
 		}
-		if resp != nil || err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+		if resp != nil || err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.HasPrefix(tc.name, "transport") && !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
 		}
 	}

@@ -1,24 +1,25 @@
 package tokenclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
 )
 
-// MaxResponseBytes bounds how much of a response body is read; a larger
-// or endless body is an *APIError wrapping ErrResponseTooLarge.
+// MaxResponseBytes bounds how much of a response body is read.
 const MaxResponseBytes = 1 << 20
 
-// Client mints Flinks authorize tokens for one customer id and secret key.
-// It is safe for concurrent use by multiple goroutines.
+// Client mints authorize tokens for one customer id; it is safe for
+// concurrent use.
 type Client struct {
 	scrub          *scrubber
 	server, origin string        // the base URL ending in "/", and its scheme://host
@@ -27,12 +28,12 @@ type Client struct {
 	hc             *http.Client
 	retry          RetryPolicy
 	logger         *slog.Logger
-	timeout        *callTimeoutError
+	callTimeout    time.Duration
+	timeout        error // the cause of a call the call timeout cut
 }
 
 // New returns a Client for customerID (the GUID Flinks gave you) and
-// secretKey. It checks all input before anything is sent; every error it
-// returns matches ErrInvalidConfig.
+// secretKey. Its errors match ErrInvalidConfig.
 func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
@@ -53,8 +54,8 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 	err := validateCustomerID(customerID)
 	switch {
 	case err != nil:
-	case o.retry.validate() != nil:
-		err = o.retry.validate()
+	case o.retry.MaxAttempts < 1 || min(o.retry.BaseDelay, o.retry.MaxDelay, o.retry.MaxRetryAfter) < 0:
+		err = invalidConfig("retry policy %+v has a negative field; use WithoutRetry to turn retries off", o.retry)
 	case o.callTimeout <= 0:
 		err = invalidConfig("call timeout %v: want more than 0; pass a context with a deadline for a call-by-call bound", o.callTimeout)
 	case strings.ContainsFunc(o.userAgent, func(r rune) bool { return r < 0x20 || r == 0x7f }):
@@ -67,9 +68,13 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 	if err != nil {
 		return nil, err
 	}
-	connect, err := connectBase(o)
-	if err != nil {
-		return nil, err
+	connect := "https://" + strings.ToLower(o.instance) + "-iframe.private.fin.ag" // ConnectURL's base
+	if raw := cmp.Or(o.connectURL, o.baseURL); raw != "" {
+		u, err := validateBaseURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		connect = strings.TrimSuffix(u.String(), "/")
 	}
 	// The generated builder resolves "./v3/…" against server, which drops
 	// a path prefix without a trailing slash.
@@ -92,26 +97,21 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 	// which is the secret key when the two are passed in swapped order.
 	origin := req.URL.Scheme + "://" + req.URL.Host
 	return &Client{scrub: s, server: server, origin: origin, connect: connect, request: req,
-		hc: hc, retry: o.retry, logger: o.logger, timeout: &callTimeoutError{o.callTimeout}}, nil
+		hc: hc, retry: o.retry, logger: o.logger, callTimeout: o.callTimeout, timeout: &textError{
+			msg:     fmt.Sprintf("tokenclient: the call timeout (%v) ran out; pass a context with a deadline, or raise WithCallTimeout", o.callTimeout),
+			matches: []error{context.DeadlineExceeded}, timeout: true}}, nil
 }
 
-// GenerateAuthorizeToken calls the generateAuthorizeToken operation (POST
-// /v3/{customerId}/BankingServices/GenerateAuthorizeToken) and returns a
-// fresh single-use token; every call mints a new one.
-//
-// Network errors before a response, and 408, 429, 500, 502, 503 and 504
-// answers, are retried as the RetryPolicy says; a wait never runs past
-// ctx's deadline. It returns:
-//   - an *APIError for an answer without a token (see APIError);
-//   - an error matching ctx.Err() when ctx ends first, or
-//     context.DeadlineExceeded when the call timeout does, which also
-//     wraps the last attempt's error, if an attempt had ended;
-//   - otherwise a network error naming the host but not the URL, a
-//     net.Error with the transport error's Timeout.
+// GenerateAuthorizeToken calls the generateAuthorizeToken operation and
+// returns a fresh single-use token, retrying as the RetryPolicy says. Its
+// error is an *APIError for an answer without a token; one matching
+// ctx.Err(), or context.DeadlineExceeded for the call timeout, wrapping
+// the last attempt's error if one had ended; or a net.Error naming the
+// host but not the URL.
 func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, c.timeout.d, c.timeout)
+		ctx, cancel = context.WithTimeoutCause(ctx, c.callTimeout, c.timeout)
 		defer cancel()
 	}
 	var last error // the error of the last attempt that ended on its own
@@ -127,15 +127,13 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 			return Token{}, c.interrupted(ctx, attempt, last)
 		}
 		last = err
-		apiErr, isAPIErr := errors.AsType[*APIError](err)
 		var retryAfter time.Duration
-		if isAPIErr {
+		if apiErr, ok := errors.AsType[*APIError](err); ok {
 			apiErr.Attempts, retryAfter = attempt, apiErr.RetryAfter
-		}
-		switch {
-		case isAPIErr && (!isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts):
-			return Token{}, err
-		case attempt >= c.retry.MaxAttempts:
+			if !isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts {
+				return Token{}, err
+			}
+		} else if attempt >= c.retry.MaxAttempts {
 			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempt, trimPrefix(err))
 		}
 		wait := c.retry.delay(attempt, retryAfter, fullJitter)
@@ -143,8 +141,10 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 			return Token{}, fmt.Errorf("tokenclient: gave up: the next attempt, in %v, would not start before the deadline (%w); the last one: %w",
 				wait.Round(time.Millisecond), context.DeadlineExceeded, trimPrefix(err))
 		}
-		c.log(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
-			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
+		if c.logger != nil {
+			c.logger.LogAttrs(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
+				slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
+		}
 		select {
 		case <-ctx.Done():
 			return Token{}, c.interrupted(ctx, attempt, last)
@@ -153,8 +153,7 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 	}
 }
 
-// interrupted reports a call that ctx (or the call timeout) ended during
-// attempt n or the wait after it, wrapping last, when an attempt had ended.
+// interrupted reports a call ctx ended during attempt n or the wait after.
 func (c *Client) interrupted(ctx context.Context, n int, last error) error {
 	cause := ctx.Err()
 	if context.Cause(ctx) == c.timeout {
@@ -174,8 +173,7 @@ type prefixless struct{ error }
 func (e *prefixless) Error() string { return strings.TrimPrefix(e.error.Error(), "tokenclient: ") }
 func (e *prefixless) Unwrap() error { return e.error }
 
-// attempt sends one request and maps its response; its errors are free of
-// the secret key.
+// attempt sends one request and maps its response.
 func (c *Client) attempt(ctx context.Context) (Token, error) {
 	req := c.request.WithContext(ctx)
 	req.Header = req.Header.Clone() // a RoundTripper may add headers
@@ -183,27 +181,48 @@ func (c *Client) attempt(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, c.scrub.scrubError("request to "+c.origin+" failed", err, "check network access to Flinks")
 	}
+	body, err := readBody(resp, c.origin, c.scrub)
+	if err != nil {
+		return Token{}, err
+	}
+	return tokenFromResponse(&api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, time.Now(), c.scrub)
+}
+
+// readBody reads at most MaxResponseBytes of resp's body, and closes it.
+func readBody(resp *http.Response, origin string, s *scrubber) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	_ = resp.Body.Close()
 	if err != nil {
-		return Token{}, c.scrub.scrubError("reading the response from "+c.origin+" failed", err, "check network access to Flinks")
+		return nil, s.scrubError("reading the response from "+origin+" failed", err, "check network access to Flinks")
 	}
-	parsed := &api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}
 	if len(body) > MaxResponseBytes {
-		parsed.Body = nil
-		return Token{}, errorFromResponse(parsed, ErrResponseTooLarge, time.Now(), c.scrub)
+		return nil, errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, time.Now(), s)
 	}
-	return tokenFromResponse(parsed, time.Now(), c.scrub)
+	return body, nil
 }
 
-func (c *Client) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
-	if c.logger != nil {
-		c.logger.LogAttrs(ctx, level, msg, attrs...)
-	}
-}
-
-// Format prints the Client's destination, never its secret key, for every
-// verb (%v, %+v, %#v, %s, %q, %x, …).
+// Format prints the Client's destination, never its secret key, for every verb.
 func (c Client) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "tokenclient.Client{server: %q, secretKey: %s}", c.server, redacted)
+}
+
+// ConnectURL returns the Flinks Connect iframe URL that spends tok:
+// https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…, then
+// params in sorted order (under WithBaseURL's URL, where flinkstest serves
+// a stand-in page, or WithConnectBaseURL's). It refuses an empty or
+// expired tok, and params that set authorizeToken.
+func (c *Client) ConnectURL(tok Token, params url.Values) (string, error) {
+	switch {
+	case tok.Value == "":
+		return "", errors.New("tokenclient: ConnectURL needs a token; call GenerateAuthorizeToken first")
+	case !tok.ExpiresAt.IsZero() && !tok.Valid():
+		return "", errors.New("tokenclient: the authorize token has expired; mint a fresh one")
+	case params.Has("authorizeToken"):
+		return "", invalidConfig("Connect parameters must not set authorizeToken; it comes from the token")
+	}
+	query := "authorizeToken=" + url.QueryEscape(tok.Value)
+	if extra := params.Encode(); extra != "" {
+		query += "&" + extra
+	}
+	return c.connect + "/v2/?" + query, nil
 }

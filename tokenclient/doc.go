@@ -1,18 +1,17 @@
 // Package tokenclient mints Flinks authorize tokens.
 //
-// A Client calls POST /v3/{customerId}/BankingServices/GenerateAuthorizeToken
-// with the secret key in the flinks-auth-key header and returns a fresh
-// single-use Token:
+// A Client calls the generateAuthorizeToken operation with the secret key
+// in the flinks-auth-key header and returns a fresh single-use Token:
 //
 //	c, err := tokenclient.New(customerID, secretKey, tokenclient.WithInstance("sandbox"))
 //	if err != nil { ... }
 //	tok, err := c.GenerateAuthorizeToken(ctx)
 //	if errors.Is(err, tokenclient.ErrUnauthorized) { ... wrong secret key ... }
 //
-// Client.ConnectURL turns the token into the Flinks Connect iframe URL.
-// The Client is a thin veneer over the generated package
-// github.com/flinkskit/flinks-token-go/api; NewAPIClient wires the
-// generated client safely instead, and TokenFromResponse maps its answer.
+// Client.ConnectURL turns the token into the Flinks Connect iframe URL, and
+// a Pool keeps tokens minted ahead of time. NewAPIClient wires the
+// generated package github.com/flinkskit/flinks-token-go/api safely
+// instead, and TokenFromResponse maps its answer.
 //
 // # The secret key
 //
@@ -29,7 +28,6 @@
 // "%20" for a space), JSON-escaped (encoding/json's escapes, `\/`, or
 // \u00XX for every byte but letters and digits) and inside strconv.Quote'd
 // text, but not in mixtures of encodings within the key, then cut to 512
-// bytes. Scrubbing costs a few linear passes over the text. errors.Is
-// still matches the sentinels and context errors, and a network error
-// stays a net.Error with its Timeout.
+// bytes, in a few linear passes. errors.Is still matches the sentinels and
+// context errors, and a network error stays a net.Error with its Timeout.
 package tokenclient

@@ -2,35 +2,35 @@ package tokenclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flinkskit/flinks-token-go/api"
 )
 
 var (
-	// ErrUnauthorized is matched by errors.Is for every 401 answer: the
-	// secret key is wrong, revoked, or belongs to another customer id or
-	// instance.
+	// ErrUnauthorized matches a 401: the secret key is wrong, revoked, or
+	// another customer id's or instance's.
 	ErrUnauthorized = errors.New("tokenclient: unauthorized")
-	// ErrInvalidConfig is matched by errors.Is for every error about bad
-	// input to New, NewAPIClient or an option; such input is never sent.
+	// ErrInvalidConfig matches bad input to New, NewAPIClient or NewPool.
 	ErrInvalidConfig = errors.New("tokenclient: invalid configuration")
-	// ErrMalformedResponse is matched by errors.Is when Flinks answers 200
-	// with a body that is not JSON or has no usable Token.
+	// ErrMalformedResponse matches a 200 without JSON or a usable Token.
 	ErrMalformedResponse = errors.New("tokenclient: malformed response")
-	// ErrResponseTooLarge is matched by errors.Is when a response body is
-	// larger than MaxResponseBytes.
+	// ErrResponseTooLarge matches a body over MaxResponseBytes.
 	ErrResponseTooLarge = errors.New("tokenclient: response body too large")
 )
 
-// APIError reports an HTTP response from Flinks that did not carry a
-// token. errors.Is(err, ErrUnauthorized) holds when StatusCode is 401. Its
-// text fields are scrubbed of the secret key, one line, at most 512 bytes.
+// APIError reports an HTTP response without a token; it matches
+// ErrUnauthorized for a 401. Its text fields are server text (see the
+// package doc).
 type APIError struct {
 	StatusCode int           // the HTTP status code
 	FlinksCode string        // the FlinksCode of a JSON error body, if any
@@ -63,18 +63,15 @@ func (e *APIError) Error() string {
 
 // hint says what to do about e.
 func (e *APIError) hint() string {
-	code := e.StatusCode
-	switch {
+	switch code := e.StatusCode; {
 	case errors.Is(e.Err, ErrResponseTooLarge):
 		return fmt.Sprintf("the body exceeded %d bytes; check that the base URL points at Flinks", MaxResponseBytes)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return "check the secret key, and that it belongs to this customer id and instance"
 	case code == http.StatusNotFound:
 		return "check the customer id, the instance and the base URL"
-	case code >= 300 && code < 400 && e.Location != "":
-		return "redirect to " + e.Location + " not followed (it would forward the secret key); point the client at the final URL"
 	case code >= 300 && code < 400:
-		return "redirect not followed (it would forward the secret key); point the client at the final URL"
+		return strings.TrimSuffix("redirect to "+e.Location, " to ") + " not followed (it would forward the secret key); point the client at the final URL"
 	case code == http.StatusTooManyRequests:
 		return "Flinks is rate limiting; slow down and retry later"
 	case code >= 500:
@@ -85,7 +82,7 @@ func (e *APIError) hint() string {
 	return ""
 }
 
-// Is makes errors.Is(err, ErrUnauthorized) hold for every 401.
+// Is reports whether target is ErrUnauthorized and e a 401.
 func (e *APIError) Is(target error) bool {
 	return target == ErrUnauthorized && e.StatusCode == http.StatusUnauthorized
 }
@@ -111,12 +108,10 @@ func (s *scrubber) configError(err error) error {
 	return err
 }
 
-// scrubbedError stands in for an error from outside the package (the
-// transport, a reader): it keeps only scrubbed, cut text, the sentinels
-// and context errors the original matched, and its Timeout. It unwraps to
-// nothing, so neither errors.As nor a reflecting dumper reaches the
-// original.
-type scrubbedError struct {
+// textError is text, the sentinels it matches, and a Timeout. It stands in
+// for an error from outside the package with that error's scrubbed text,
+// unwrapping to nothing, so that neither errors.As nor a dumper reaches it.
+type textError struct {
 	msg     string
 	matches []error
 	timeout bool
@@ -124,7 +119,7 @@ type scrubbedError struct {
 
 // scrubError returns "tokenclient: what: <err's scrubbed text>; hint".
 func (s *scrubber) scrubError(what string, err error, hint string) error {
-	e := &scrubbedError{}
+	e := &textError{}
 	for _, m := range []error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse} {
 		if errors.Is(err, m) {
 			e.matches = append(e.matches, m)
@@ -140,18 +135,82 @@ func (s *scrubber) scrubError(what string, err error, hint string) error {
 	return e
 }
 
-func (e *scrubbedError) Error() string        { return e.msg }
-func (e *scrubbedError) Is(target error) bool { return slices.Contains(e.matches, target) }
-func (e *scrubbedError) Timeout() bool        { return e.timeout }
-func (e *scrubbedError) Temporary() bool      { return e.timeout }
+func (e *textError) Error() string        { return e.msg }
+func (e *textError) Is(target error) bool { return slices.Contains(e.matches, target) }
+func (e *textError) Timeout() bool        { return e.timeout }
+func (e *textError) Temporary() bool      { return e.timeout }
 
-// callTimeoutError is the cause of a call cut by the Client's call
-// timeout; it matches context.DeadlineExceeded and is a timeout.
-type callTimeoutError struct{ d time.Duration }
-
-func (e *callTimeoutError) Error() string {
-	return fmt.Sprintf("tokenclient: the call timeout (%v) ran out; pass a context with a deadline, or raise WithCallTimeout", e.d)
+// TokenFromResponse maps a response of the generated client's
+// GenerateAuthorizeTokenWithResponse to a Token expiring TokenLifetime
+// from now, or to an *APIError, scrubbed of the secret key the request
+// carried. It reads the body, whatever the generated parser decoded.
+func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
+	if resp == nil || resp.HTTPResponse == nil {
+		return Token{}, errors.New("tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse")
+	}
+	var s *scrubber
+	if req := resp.HTTPResponse.Request; req != nil && validateSecretKey(req.Header.Get("flinks-auth-key")) == nil {
+		s = newScrubber(req.Header.Get("flinks-auth-key"))
+	}
+	return tokenFromResponse(resp, time.Now(), s)
 }
-func (e *callTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
-func (e *callTimeoutError) Timeout() bool        { return true }
-func (e *callTimeoutError) Temporary() bool      { return true }
+
+func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, s *scrubber) (Token, error) {
+	if resp.StatusCode() != http.StatusOK {
+		return Token{}, errorFromResponse(resp, nil, now, s)
+	}
+	var body api.GenerateAuthorizeToken200JSONResponseBody
+	if err := json.Unmarshal(resp.Body, &body); err != nil {
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: body is not JSON (%v)", ErrMalformedResponse, err), now, s)
+	}
+	if body.Token == nil || *body.Token == "" {
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: no Token in the body", ErrMalformedResponse), now, s)
+	}
+	if strings.ContainsFunc(*body.Token, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+		return Token{}, errorFromResponse(resp, fmt.Errorf("%w: Token is not printable ASCII without spaces", ErrMalformedResponse), now, s)
+	}
+	return Token{Value: *body.Token, ExpiresAt: now.Add(TokenLifetime)}, nil
+}
+
+// errorFromResponse builds the *APIError for resp; every Flinks error body
+// has the 401 body's shape.
+func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, s *scrubber) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode(), Err: cause}
+	var fields api.GenerateAuthorizeToken401JSONResponseBody
+	if json.Unmarshal(resp.Body, &fields) == nil {
+		if fields.FlinksCode != nil {
+			e.FlinksCode = s.serverText(*fields.FlinksCode)
+		}
+		if fields.Message != nil {
+			e.Message = s.serverText(*fields.Message)
+		}
+	}
+	h := resp.HTTPResponse.Header
+	if e.StatusCode >= 300 && e.StatusCode < 400 {
+		e.Location = s.serverText(h.Get("Location"))
+	}
+	e.RetryAfter = parseRetryAfter(h.Get("Retry-After"), now)
+	return e
+}
+
+// parseRetryAfter reads delay-seconds (at most a day) or an HTTP date; it
+// returns zero for an absent, malformed or past value.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.Duration(min(max(secs, 0), 24*60*60)) * time.Second
+	}
+	if at, err := http.ParseTime(v); err == nil && at.After(now) {
+		return at.Sub(now)
+	}
+	return 0
+}
+
+func isRetryableStatus(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}

@@ -8,18 +8,13 @@ import (
 	"time"
 )
 
-// NewHTTPClient returns an *http.Client for the generated api client (by
-// default a Client shares one like it, without its request timeout):
+// NewHTTPClient returns an *http.Client, with a transport of its own, for
+// the generated api client:
 //   - redirects are not followed: Go forwards flinks-auth-key to their target;
 //   - 10s dial and TLS handshake timeouts, and 60s for a whole request;
-//   - TLS 1.2 or later, HTTP/2 attempted, with health checks: a connection
-//     silent for 10s is pinged, and closed if the ping goes unanswered for
-//     5s, so a dead connection is replaced in about 15s;
-//   - 100 idle connections per host (net/http keeps 2), so that concurrent
-//     callers reuse connections instead of churning them.
-//
-// Each call returns a client with a transport of its own; call its
-// CloseIdleConnections when done with it.
+//   - TLS 1.2 or later, HTTP/2 with pings: a connection silent for 10s is
+//     pinged, and closed if the ping goes unanswered for 5s;
+//   - 100 idle connections per host (net/http keeps 2).
 func NewHTTPClient() *http.Client {
 	hc := newHTTPClient()
 	hc.Timeout = defaultCallTimeout
@@ -43,14 +38,12 @@ func newHTTPClient() *http.Client {
 
 var dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 
-// defaultHTTPClient is shared by every Client built without
-// WithHTTPClient, as http.DefaultTransport is: one idle pool.
+// defaultHTTPClient is shared by every Client without WithHTTPClient.
 var defaultHTTPClient = sync.OnceValue(newHTTPClient)
 
 // CloseIdleConnections closes the idle connections of the Client's HTTP
-// client: for the default one, those shared by every Client using it
-// (they reconnect when next used). Otherwise a keep-alive connection lives,
-// with a goroutine, up to 90 seconds after its last use.
+// client, for the default one those every Client shares; otherwise one
+// lives up to 90 seconds after its last use.
 func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

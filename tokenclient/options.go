@@ -1,9 +1,13 @@
 package tokenclient
 
 import (
+	"cmp"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -18,42 +22,32 @@ type options struct {
 	callTimeout                              time.Duration
 }
 
-// WithInstance selects the Flinks instance, the {instance} of
-// https://{instance}-api.private.fin.ag: "toolbox" (the default),
-// "sandbox" or a production instance name, a single DNS label.
+// WithInstance selects the Flinks instance, a DNS label: "toolbox" (the
+// default), "sandbox" or a production instance.
 func WithInstance(name string) Option { return func(o *options) { o.instance = name } }
 
-// WithBaseURL sends requests to rawURL instead of the instance's URL, for
-// proxies and fakes; it overrides WithInstance. rawURL must be https, or
-// http on a loopback host, and may carry a path prefix.
+// WithBaseURL sends requests to rawURL, https (or http on a loopback
+// host) with an optional path prefix, instead of the instance's URL.
 func WithBaseURL(rawURL string) Option { return func(o *options) { o.baseURL = rawURL } }
 
-// WithConnectBaseURL sets the base URL Client.ConnectURL builds on, for a
-// proxy or a fake Connect page (default https://{instance}-iframe.private.fin.ag,
-// or the WithBaseURL URL). rawURL must be https, or http on a loopback host.
+// WithConnectBaseURL sets the base URL Client.ConnectURL builds on
+// (default https://{instance}-iframe.private.fin.ag, or WithBaseURL's).
 func WithConnectBaseURL(rawURL string) Option { return func(o *options) { o.connectURL = rawURL } }
 
 // WithHTTPClient sends requests with a copy of hc that never follows a
-// redirect (Go would forward flinks-auth-key to its target); to instrument
-// requests, wrap hc.Transport. By default every Client shares one client
-// like NewHTTPClient's, without its request timeout (WithCallTimeout
-// bounds a call instead).
+// redirect. By default every Client shares one like NewHTTPClient's,
+// without its request timeout.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
-// WithUserAgent appends suffix, such as "my-service/1.2", to the
-// User-Agent header.
+// WithUserAgent appends suffix, such as "my-service/1.2", to the User-Agent.
 func WithUserAgent(suffix string) Option { return func(o *options) { o.userAgent = suffix } }
 
-// WithLogger logs failed attempts that are retried to l at Warn level;
-// records never contain the secret key or a token. By default nothing is
-// logged.
+// WithLogger logs each retried attempt to l at Warn level, without a
+// token (default: no logging).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
-// WithCallTimeout bounds a whole GenerateAuthorizeToken call whose context
-// has no deadline, every attempt and wait included (default 60s): it cuts
-// a server that accepts the connection and never answers, or trickles the
-// body. A context deadline, longer or shorter, takes its place. d must be
-// more than 0.
+// WithCallTimeout bounds a whole GenerateAuthorizeToken call, retries
+// included, when its context has no deadline (default 60s; d > 0).
 func WithCallTimeout(d time.Duration) Option { return func(o *options) { o.callTimeout = d } }
 
 // WithRetry sets the retry policy; zero fields of p keep their defaults.
@@ -62,47 +56,28 @@ func WithRetry(p RetryPolicy) Option { return func(o *options) { o.retry = p.wit
 // WithoutRetry makes every call a single attempt.
 func WithoutRetry() Option { return WithRetry(RetryPolicy{MaxAttempts: 1}) }
 
-// RetryPolicy says when and how long to wait between attempts. A call is
-// retried after a network error before any response, and after 408, 429,
-// 500, 502, 503 and 504; never after other statuses. Retries are safe: a
-// token minted but never received simply expires.
+// RetryPolicy bounds retries, which follow a network error before any
+// response, or a 408, 429, 500, 502, 503 or 504; they are safe, as a token
+// minted but never received expires. A wait never runs past ctx's deadline.
 type RetryPolicy struct {
 	MaxAttempts int // attempts in all, the first included (default 3)
-	// BaseDelay is the backoff before the second attempt (default 200ms);
-	// it doubles per attempt up to MaxDelay (default 2s), and each wait is
-	// drawn uniformly from [0, backoff).
+	// BaseDelay is the backoff before the second attempt (default 200ms),
+	// doubling up to MaxDelay (default 2s); a wait is drawn from [0, backoff).
 	BaseDelay, MaxDelay time.Duration
-	// MaxRetryAfter caps a wait a Retry-After header asks for (default 10s).
-	MaxRetryAfter time.Duration
+	MaxRetryAfter       time.Duration // caps a Retry-After wait (default 10s)
 }
 
 const defaultCallTimeout = 60 * time.Second
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts == 0 {
-		p.MaxAttempts = 3
-	}
-	if p.BaseDelay == 0 {
-		p.BaseDelay = 200 * time.Millisecond
-	}
-	if p.MaxDelay == 0 {
-		p.MaxDelay = 2 * time.Second
-	}
-	if p.MaxRetryAfter == 0 {
-		p.MaxRetryAfter = 10 * time.Second
-	}
+	p.MaxAttempts = cmp.Or(p.MaxAttempts, 3)
+	p.BaseDelay = cmp.Or(p.BaseDelay, 200*time.Millisecond)
+	p.MaxDelay = cmp.Or(p.MaxDelay, 2*time.Second)
+	p.MaxRetryAfter = cmp.Or(p.MaxRetryAfter, 10*time.Second)
 	return p
 }
 
-func (p RetryPolicy) validate() error {
-	if p.MaxAttempts < 1 || min(p.BaseDelay, p.MaxDelay, p.MaxRetryAfter) < 0 {
-		return invalidConfig("retry policy %+v has a negative field; use WithoutRetry to turn retries off", p)
-	}
-	return nil
-}
-
-// delay returns the wait before attempt+1: Retry-After, capped, when the
-// server sent one, otherwise jitter of the exponential backoff.
+// delay returns the wait before attempt+1.
 func (p RetryPolicy) delay(attempt int, retryAfter time.Duration, jitter func(time.Duration) time.Duration) time.Duration {
 	if retryAfter > 0 {
 		return min(retryAfter, p.MaxRetryAfter)
@@ -120,4 +95,91 @@ func fullJitter(d time.Duration) time.Duration {
 		return 0
 	}
 	return rand.N(d)
+}
+
+// The {instance} server of openapi.yaml (a test keeps them so), spelled
+// out: oapi-codegen names its server-URL helper after prose Flinks may reword.
+const (
+	serverTemplate  = "https://{instance}-api.private.fin.ag"
+	defaultInstance = "toolbox"
+	minKeyLen       = 8
+)
+
+func instanceURL(instance string) string {
+	return strings.Replace(serverTemplate, "{instance}", strings.ToLower(instance), 1)
+}
+
+// The validators describe a value instead of repeating it: it may be the
+// secret key, passed in the wrong place.
+
+func validateCustomerID(id string) error {
+	ok := len(id) == 36
+	for i := 0; ok && i < len(id); i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			ok = id[i] == '-'
+		} else {
+			ok = strings.IndexByte("0123456789abcdefABCDEF", id[i]) >= 0
+		}
+	}
+	if !ok {
+		return invalidConfig("customer id (%d bytes) is not a GUID: want the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you; New takes the customer id first, then the secret key", len(id))
+	}
+	return nil
+}
+
+// validateSecretKey accepts the keys the scrubber can hide.
+func validateSecretKey(key string) error {
+	if i := strings.IndexFunc(key, func(r rune) bool { return r < 0x20 || r >= 0x7f }); i >= 0 {
+		return invalidConfig("secret key has a byte that is not printable ASCII at byte %d of %d; Flinks issues GUID keys: check how it was read (a trailing newline from a file?)", i+1, len(key))
+	}
+	if strings.TrimSpace(key) != key {
+		return invalidConfig("secret key starts or ends with white space; trim it")
+	}
+	if len(key) < minKeyLen {
+		return invalidConfig("secret key is %d bytes long, want at least %d: pass the GUID key Flinks gave you; a key that short cannot be hidden in error text without mangling it", len(key), minKeyLen)
+	}
+	return nil
+}
+
+// validateInstance accepts one DNS label: a host under private.fin.ag.
+func validateInstance(s string) error {
+	ok := len(s) > 0 && len(s) <= 63 && s[0] != '-' && s[len(s)-1] != '-'
+	for i := 0; ok && i < len(s); i++ {
+		ok = isAlnum(s[i]) || s[i] == '-'
+	}
+	if !ok {
+		return invalidConfig("instance (%d bytes) is not a single DNS label of letters, digits and inner hyphens, at most 63 bytes; use a name such as toolbox, sandbox or your production instance", len(s))
+	}
+	return nil
+}
+
+// validateBaseURL accepts https, and http only for loopback hosts (fakes).
+func validateBaseURL(raw string) (*url.URL, error) {
+	const want = "want https://host[:port][/path]"
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return nil, invalidConfig("base URL does not parse (%s); %s", withoutValues(err), want)
+	case u.Hostname() == "":
+		return nil, invalidConfig("base URL (%d bytes) has no host; %s", len(raw), want)
+	case u.User != nil:
+		return nil, invalidConfig("base URL must not contain user info; remove the user:password@ part")
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return nil, invalidConfig("base URL must not have a query or fragment; remove the part from the ? or #")
+	case u.Scheme == "http" && !strings.EqualFold(u.Hostname(), "localhost") && !net.ParseIP(u.Hostname()).IsLoopback():
+		return nil, invalidConfig("base URL uses http for a non-loopback host; use https (plain http is allowed only for localhost fakes)")
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, invalidConfig("base URL has a scheme other than https or http; %s", want)
+	}
+	return u, nil
+}
+
+// withoutValues returns the text of a net/url error without the values it
+// quotes (the URL, `invalid port ":x"`), which may hold a secret.
+func withoutValues(err error) string {
+	if ue, ok := err.(*url.Error); ok {
+		err = ue.Err
+	}
+	msg, _, _ := strings.Cut(err.Error(), `"`)
+	return oneLine(strings.TrimSpace(msg))
 }

@@ -20,6 +20,9 @@ func TestBackoff(t *testing.T) {
 			t.Errorf("delay(%d, %v): got %v, want %v", tc.attempt, tc.retryAfter, got, tc.want)
 		}
 	}
+	if huge := (RetryPolicy{BaseDelay: 1 << 62, MaxDelay: 1 << 62}); huge.delay(3, 0, same) != 1<<62 {
+		t.Errorf("a backoff at its cap doubled again (and overflowed): %v", huge.delay(3, 0, same))
+	}
 	if d := (RetryPolicy{}).withDefaults(); d != (RetryPolicy{3, 200 * time.Millisecond, 2 * time.Second, 10 * time.Second}) {
 		t.Errorf("defaults: %+v", d)
 	}

@@ -18,19 +18,17 @@ type PoolOption func(*Pool)
 // WithPoolSize sets how many ready tokens the pool keeps (default 4).
 func WithPoolSize(n int) PoolOption { return func(p *Pool) { p.size = n } }
 
-// WithMaxAge sets the age at which a ready token is discarded unused, from
-// 100ms to TokenLifetime (default 25 minutes, leaving a handed-out token at
-// least 5 minutes). An idle pool mints at most its size per max age.
+// WithMaxAge sets the age, from 100ms to TokenLifetime, at which a ready
+// token is discarded unused (default 25 minutes, leaving 5 to spend it).
 func WithMaxAge(d time.Duration) PoolOption { return func(p *Pool) { p.maxAge = d } }
 
-// WithMaxInFlight bounds the calls the pool has at its TokenSource at
-// once, the refill's and Get's direct calls together (default 32).
+// WithMaxInFlight bounds the pool's calls at its TokenSource at once, the
+// refill's and Get's together (default 32).
 func WithMaxInFlight(n int) PoolOption { return func(p *Pool) { p.maxInFlight = n } }
 
-// Pool hands out authorize tokens minted ahead of time through a
-// TokenSource, taking the round trip to Flinks off the caller's path: one
-// goroutine keeps up to its size of tokens ready, each handed out exactly
-// once or discarded at the max age. It is safe for concurrent use.
+// Pool hands out tokens minted ahead of time through a TokenSource: one
+// goroutine keeps up to its size ready, each handed out once or discarded
+// at the max age. It is safe for concurrent use.
 type Pool struct {
 	src         TokenSource
 	size        int
@@ -51,14 +49,13 @@ type Pool struct {
 	done   chan struct{} // closed when the refill goroutine returns
 }
 
-// pooledToken is a ready token and when the call for it started.
+// pooledToken is a ready token and the start of the call for it.
 type pooledToken struct {
 	tok      Token
 	mintedAt time.Time
 }
 
-// NewPool starts a pool over src, such as a *Client. A nil src, a size or
-// max in-flight below 1, or a max age out of range is ErrInvalidConfig.
+// NewPool starts a pool over src, such as a *Client.
 func NewPool(src TokenSource, opts ...PoolOption) (*Pool, error) {
 	if c, ok := src.(*Client); src == nil || ok && c == nil {
 		return nil, invalidConfig("NewPool needs a TokenSource, such as the *Client New returns")
@@ -85,11 +82,10 @@ func NewPool(src TokenSource, opts ...PoolOption) (*Pool, error) {
 	return p, nil
 }
 
-// Get returns a ready token if the pool has one, or else the token or
-// error of a direct call to the TokenSource with ctx, whose success ends
-// the refill's backoff. With the max in-flight calls under way, it waits
-// for the first token or free slot, or the end of ctx (a token handed over
-// as ctx ends is returned, not wasted). After Close it returns ErrPoolClosed.
+// Get returns a ready token, or else the result of a direct call to the
+// TokenSource, whose success ends the refill's backoff. With the max
+// in-flight calls under way, it waits for a token or a free slot, or the
+// end of ctx. After Close it returns ErrPoolClosed.
 func (p *Pool) Get(ctx context.Context) (Token, error) {
 	p.mu.Lock()
 	if p.closed {
@@ -151,8 +147,7 @@ func (p *Pool) direct(ctx context.Context) (Token, error) {
 }
 
 // Close stops the refill goroutine and waits for it, answers waiting Gets
-// with ErrPoolClosed and drops the ready tokens; direct calls under way
-// finish on their callers' goroutines. Close may be called more than once.
+// with ErrPoolClosed and drops the ready tokens. It may be called again.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	p.closed, p.ready = true, nil
@@ -166,26 +161,17 @@ func (p *Pool) Close() error {
 	return nil
 }
 
-// PoolStats is a snapshot of a Pool's counters, for metrics and health
-// checks. Every token minted is handed out, ready, discarded or dropped by
-// Close.
+// PoolStats is a snapshot of a Pool's counters. Every token minted is
+// handed out, ready, discarded or dropped by Close.
 type PoolStats struct {
-	// Ready is how many unexpired tokens wait to be handed out.
-	Ready int
-	// InFlight is how many calls the pool has at its TokenSource now.
-	InFlight int
-	// Waiting is how many Get calls wait for a token or a slot.
-	Waiting int
-	// Minted counts the tokens the TokenSource gave, refill and direct.
-	Minted int64
-	// HandedOut counts tokens returned by Get.
-	HandedOut int64
-	// Discarded counts tokens that reached the max age unused.
-	Discarded int64
-	// DirectMints counts the tokens Get minted because the pool was empty.
-	DirectMints int64
-	// RefillFailures counts background refills that got no usable token.
-	RefillFailures int64
+	Ready          int   // unexpired tokens waiting to be handed out
+	InFlight       int   // calls at the TokenSource now
+	Waiting        int   // Gets waiting for a token or a slot
+	Minted         int64 // tokens the TokenSource gave, refill and direct
+	HandedOut      int64 // tokens returned by Get
+	Discarded      int64 // tokens that reached the max age unused
+	DirectMints    int64 // tokens Get minted because the pool was empty
+	RefillFailures int64 // background refills that got no usable token
 }
 
 // Stats returns a snapshot of the pool's counters.
@@ -198,10 +184,8 @@ func (p *Pool) Stats() PoolStats {
 	return s
 }
 
-// Err returns the error of the last refill (the TokenSource's, or that the
-// call lasted the max age), or nil when it succeeded: the pool is healthy.
-// The refill keeps retrying with backoff, and Get calls the source
-// directly, so a health check can report Err without restarting anything.
+// Err returns the error of the last refill, or nil when it succeeded. The
+// refill keeps retrying with backoff, so a health check needs only report it.
 func (p *Pool) Err() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -209,7 +193,7 @@ func (p *Pool) Err() error {
 }
 
 // Format prints the pool's settings and counters, never a token, for any verb.
-func (p *Pool) Format(f fmt.State, verb rune) {
+func (p *Pool) Format(f fmt.State, _ rune) {
 	s, err := p.Stats(), p.Err()
 	fmt.Fprintf(f, "tokenclient.Pool{size: %d, maxAge: %v, maxInFlight: %d, ready: %d, inFlight: %d, minted: %d, handedOut: %d, healthy: %t}",
 		p.size, p.maxAge, p.maxInFlight, s.Ready, s.InFlight, s.Minted, s.HandedOut, err == nil)

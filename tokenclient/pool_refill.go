@@ -52,9 +52,9 @@ func (p *Pool) refill(ctx context.Context) {
 	}
 }
 
-// mintOne makes a refill call with the slot the refill holds and returns
-// how long to back off, or 0. The call is cancelled at the max age, not by
-// a deadline, so that the source's own (a Client's call timeout) applies.
+// mintOne makes a refill call with the refill's slot and returns how long
+// to back off, or 0. The call is cancelled at the max age, not given a
+// deadline, so that a Client's call timeout applies.
 func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time.Duration {
 	callCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -98,8 +98,7 @@ func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time
 	return d/2 + rand.N(d-d/2)
 }
 
-// refillBackoff is the longest wait after consecutive refill failures: 1s,
-// doubling to 5 minutes. The refill waits half of it plus a random part.
+// refillBackoff is the longest wait after consecutive refill failures.
 func refillBackoff(failures int) time.Duration {
 	return min(time.Second<<min(failures-1, 9), 5*time.Minute)
 }

@@ -25,19 +25,6 @@ func TestRefillBackoff(t *testing.T) {
 	}
 }
 
-// checkBackoff checks that the gaps between calls from..to-1 are refill
-// backoffs: between half and all of 1s, doubling to 5 minutes, counted
-// from first failures.
-func checkBackoff(t *testing.T, calls []time.Time, first int) {
-	t.Helper()
-	for i := 1; i < len(calls); i++ {
-		d := refillBackoff(first + i - 1)
-		if gap := calls[i].Sub(calls[i-1]); gap < d/2 || gap >= d {
-			t.Errorf("wait after failure %d: got %v, want at least %v and under %v", first+i-1, gap, d/2, d)
-		}
-	}
-}
-
 // After failures the refill backs off, 1s doubling to 5 minutes with
 // jitter, and never stops; Get still calls the source directly, a failed
 // direct call leaves the backoff alone, and the first direct success ends

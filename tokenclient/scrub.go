@@ -69,13 +69,11 @@ func (s *scrubber) text(t string) string {
 	if s == nil {
 		return t
 	}
-	lower := make([]byte, len(t))
-	for i := 0; i < len(t); i++ {
-		c := t[i]
+	lower := []byte(t)
+	for i, c := range lower {
 		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+			lower[i] = c + 'a' - 'A'
 		}
-		lower[i] = c
 	}
 	var spans [][2]int
 	for _, form := range s.forms {
@@ -119,11 +117,7 @@ func (s *scrubber) serverText(t string) string {
 // and format characters (bidi overrides, zero-width ones) and invalid
 // UTF-8, so server text can neither split a log line nor reorder it.
 func oneLine(s string) string {
-	i := 0
-	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
-		i++
-	}
-	if i == len(s) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f }) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {

@@ -101,6 +101,7 @@ func TestServerText(t *testing.T) {
 		{"bidi\u202eoverride\u200bzero\x00nul\x7fdel\xffbad", "bidioverridezeronuldelbad"},
 		{"plain é ok", "plain é ok"},
 		{"a\x7fb", "ab"},
+		{"\r\n", "  "}, {"\u202e", ""}, // nothing but control or format characters
 		{long + "b", long + "b"},
 		{long + "bc", long + "b…"},
 		{long + "é", long + "…"}, // no cut inside a rune

@@ -1,6 +1,9 @@
 package tokenclient
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // TokenLifetime is how long Flinks keeps an unused authorize token valid
 // after issuing it.
@@ -12,9 +15,8 @@ type Token struct {
 	// into the flinks-auth-key header of one /Authorize call.
 	Value string
 
-	// ExpiresAt is the local time the token was received plus TokenLifetime.
-	// It is an upper bound: Flinks counts from the moment it issued the token,
-	// a little earlier, and a token is spent by its first use.
+	// ExpiresAt is the local time the token was received plus
+	// TokenLifetime, an upper bound: Flinks counts from a little earlier.
 	ExpiresAt time.Time
 }
 
@@ -22,3 +24,16 @@ type Token struct {
 func (t Token) Valid() bool {
 	return t.Value != "" && time.Now().Before(t.ExpiresAt)
 }
+
+// TokenSource supplies fresh single-use authorize tokens: a *Client mints
+// one per call, a *Pool hands out one minted ahead of time.
+type TokenSource interface {
+	// Token returns a token no one else has been given.
+	Token(ctx context.Context) (Token, error)
+}
+
+// Token calls GenerateAuthorizeToken, so that a *Client is a TokenSource.
+func (c *Client) Token(ctx context.Context) (Token, error) { return c.GenerateAuthorizeToken(ctx) }
+
+// Token calls Get, so that a *Pool is a TokenSource.
+func (p *Pool) Token(ctx context.Context) (Token, error) { return p.Get(ctx) }
