@@ -93,9 +93,18 @@ func TestNewAcceptsGoodInput(t *testing.T) {
 
 // The instance server in openapi.yaml is the one the Client builds.
 func TestServerMatchesSpec(t *testing.T) {
-	servers := validator.Doc().Servers
-	if len(servers) != 1 || servers[0].URL != serverTemplate || servers[0].Variables["instance"].Default != defaultInstance {
-		t.Errorf("openapi.yaml servers %+v; the client builds %s with instance %s", servers, serverTemplate, defaultInstance)
+	// Flinks may list more servers (a new domain); the client keeps
+	// building the {instance} one until openapi.yaml drops it.
+	var urls []string
+	found := false
+	for _, s := range validator.Doc().Servers {
+		urls = append(urls, s.URL)
+		if v := s.Variables["instance"]; s.URL == serverTemplate && v != nil && v.Default == defaultInstance {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("openapi.yaml servers %q: none is %s with instance %s by default; update serverTemplate", urls, serverTemplate, defaultInstance)
 	}
 	if got := instanceURL("SandBox"); got != "https://sandbox-api.private.fin.ag" {
 		t.Errorf("instanceURL: got %s", got)
