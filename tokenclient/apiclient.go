@@ -19,9 +19,10 @@ import (
 // NewHTTPClient's and SecretKeyEditor, which opts may replace. Its errors
 // match ErrInvalidConfig.
 //
-// Its HTTP client reads at most MaxResponseBytes of a body, and answers a
-// body labelled JSON that is not JSON (a proxy's HTML page) with the
-// *APIError TokenFromResponse would give, as the call's error.
+// For the token operation, its HTTP client reads at most MaxResponseBytes
+// of a body, and answers a body labelled JSON that is not JSON (a proxy's
+// HTML page) with the *APIError TokenFromResponse would give, as the
+// call's error; other operations' requests pass through untouched.
 func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.ClientWithResponses, error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
@@ -46,6 +47,9 @@ type checkedTransport struct {
 }
 
 func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !isTokenRequest(req) {
+		return t.next.RoundTrip(req)
+	}
 	origin := req.URL.Scheme + "://" + req.URL.Host
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
