@@ -50,21 +50,16 @@ func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if !isTokenRequest(req) {
 		return t.next.RoundTrip(req)
 	}
-	origin := req.URL.Scheme + "://" + req.URL.Host
-	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		return nil, t.scrub.scrubError("request to "+origin+" failed", err, "check network access to Flinks")
-	}
-	body, err := readBody(resp, origin, t.scrub)
+	r, err := send(t.next.RoundTrip, req, t.scrub)
 	if err != nil {
 		return nil, err
 	}
-	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); strings.Contains(mt, "json") && !json.Valid(body) {
-		_, err := tokenFromResponse(&api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, time.Now(), t.scrub)
+	if mt, _, _ := mime.ParseMediaType(r.HTTPResponse.Header.Get("Content-Type")); strings.Contains(mt, "json") && !json.Valid(r.Body) {
+		_, err := tokenFromResponse(r, time.Now(), t.scrub)
 		return nil, err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return resp, nil
+	r.HTTPResponse.Body = io.NopCloser(bytes.NewReader(r.Body))
+	return r.HTTPResponse, nil
 }
 
 // CloseIdleConnections closes the wrapped transport's idle connections.

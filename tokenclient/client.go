@@ -18,18 +18,16 @@ import (
 // MaxResponseBytes bounds how much of a response body is read.
 const MaxResponseBytes = 1 << 20
 
-// Client mints authorize tokens for one customer id; it is safe for
-// concurrent use.
+// Client mints authorize tokens for one customer id; it is safe for concurrent use.
 type Client struct {
-	scrub          *scrubber
-	server, origin string        // the base URL ending in "/", and its scheme://host
-	connect        string        // the base URL of ConnectURL
-	request        *http.Request // built once; each call copies it
-	hc             *http.Client
-	retry          RetryPolicy
-	logger         *slog.Logger
-	callTimeout    time.Duration
-	timeout        error // the cause of a call the call timeout cut
+	scrub           *scrubber
+	server, connect string        // the base URL ending in "/", and ConnectURL's
+	request         *http.Request // built once; each call copies it
+	hc              *http.Client
+	retry           RetryPolicy
+	logger          *slog.Logger
+	callTimeout     time.Duration
+	timeout         error // the cause of a call the call timeout cut
 }
 
 // New returns a Client for customerID (the GUID Flinks gave you) and
@@ -76,11 +74,7 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 		}
 		connect = strings.TrimSuffix(u.String(), "/")
 	}
-	// The generated builder resolves "./v3/…" against server, which drops
-	// a path prefix without a trailing slash.
-	if !strings.HasSuffix(server, "/") {
-		server += "/"
-	}
+	server = strings.TrimSuffix(server, "/") + "/" // else the builder drops the last path segment
 	req, err := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil)
 	if err != nil {
 		return nil, invalidConfig("cannot build a request for the base URL and customer id (%s)", withoutValues(err))
@@ -93,10 +87,7 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 		copied.CheckRedirect = refuseRedirect
 		hc = &copied
 	}
-	// Network errors name the host alone: the path holds the customer id,
-	// which is the secret key when the two are passed in swapped order.
-	origin := req.URL.Scheme + "://" + req.URL.Host
-	return &Client{scrub: s, server: server, origin: origin, connect: connect, request: req,
+	return &Client{scrub: s, server: server, connect: connect, request: req,
 		hc: hc, retry: o.retry, logger: o.logger, callTimeout: o.callTimeout, timeout: &textError{
 			msg:     fmt.Sprintf("tokenclient: the call timeout (%v) ran out; pass a context with a deadline, or raise WithCallTimeout", o.callTimeout),
 			matches: []error{context.DeadlineExceeded}, timeout: true}}, nil
@@ -119,8 +110,7 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 		tok, err := c.attempt(ctx)
 		if err == nil {
 			return tok, nil
-		}
-		if ctx.Err() != nil {
+		} else if ctx.Err() != nil {
 			if !errors.Is(err, ctx.Err()) {
 				last = err
 			}
@@ -177,28 +167,32 @@ func (e *prefixless) Unwrap() error { return e.error }
 func (c *Client) attempt(ctx context.Context) (Token, error) {
 	req := c.request.WithContext(ctx)
 	req.Header = req.Header.Clone() // a RoundTripper may add headers
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return Token{}, c.scrub.scrubError("request to "+c.origin+" failed", err, "check network access to Flinks")
-	}
-	body, err := readBody(resp, c.origin, c.scrub)
+	resp, err := send(c.hc.Do, req, c.scrub)
 	if err != nil {
 		return Token{}, err
 	}
-	return tokenFromResponse(&api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, time.Now(), c.scrub)
+	return tokenFromResponse(resp, time.Now(), c.scrub)
 }
 
-// readBody reads at most MaxResponseBytes of resp's body, and closes it.
-func readBody(resp *http.Response, origin string, s *scrubber) ([]byte, error) {
+// send sends req with do and reads at most MaxResponseBytes of the body.
+// Its errors name the host alone: the path holds the customer id, which is
+// the secret key when the two are passed in swapped order.
+func send(do func(*http.Request) (*http.Response, error), req *http.Request, s *scrubber) (*api.GenerateAuthorizeTokenResponse, error) {
+	failed := func(what string, err error) error {
+		return s.scrubError(what+req.URL.Scheme+"://"+req.URL.Host+" failed", err, "check network access to Flinks")
+	}
+	resp, err := do(req)
+	if err != nil {
+		return nil, failed("request to ", err)
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	_ = resp.Body.Close()
 	if err != nil {
-		return nil, s.scrubError("reading the response from "+origin+" failed", err, "check network access to Flinks")
-	}
-	if len(body) > MaxResponseBytes {
+		return nil, failed("reading the response from ", err)
+	} else if len(body) > MaxResponseBytes {
 		return nil, errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, time.Now(), s)
 	}
-	return body, nil
+	return &api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, nil
 }
 
 // Format prints the Client's destination, never its secret key, for every verb.

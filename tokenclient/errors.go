@@ -96,7 +96,6 @@ type configError struct{ msg string }
 func invalidConfig(format string, args ...any) error {
 	return &configError{msg: fmt.Sprintf(format, args...)}
 }
-
 func (e *configError) Error() string        { return "tokenclient: " + e.msg }
 func (e *configError) Is(target error) bool { return target == ErrInvalidConfig }
 
@@ -207,10 +206,6 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 }
 
 func isRetryableStatus(code int) bool {
-	switch code {
-	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
-		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+	return slices.Contains([]int{http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}, code)
 }

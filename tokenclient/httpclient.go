@@ -37,13 +37,10 @@ func newHTTPClient() *http.Client {
 }
 
 var dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-
-// defaultHTTPClient is shared by every Client without WithHTTPClient.
-var defaultHTTPClient = sync.OnceValue(newHTTPClient)
+var defaultHTTPClient = sync.OnceValue(newHTTPClient) // shared by every Client without WithHTTPClient
 
 // CloseIdleConnections closes the idle connections of the Client's HTTP
 // client, for the default one those every Client shares; otherwise one
 // lives up to 90 seconds after its last use.
-func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
-
+func (c *Client) CloseIdleConnections()                   { c.hc.CloseIdleConnections() }
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

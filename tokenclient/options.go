@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -110,18 +111,14 @@ func instanceURL(instance string) string {
 }
 
 // The validators describe a value instead of repeating it: it may be the
-// secret key, passed in the wrong place.
+// secret key, passed in the wrong place. Go's regexp runs in linear time.
+var (
+	guid     = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
+	dnsLabel = regexp.MustCompile(`^[0-9a-zA-Z]([0-9a-zA-Z-]{0,61}[0-9a-zA-Z])?$`)
+)
 
 func validateCustomerID(id string) error {
-	ok := len(id) == 36
-	for i := 0; ok && i < len(id); i++ {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			ok = id[i] == '-'
-		} else {
-			ok = strings.IndexByte("0123456789abcdefABCDEF", id[i]) >= 0
-		}
-	}
-	if !ok {
+	if !guid.MatchString(id) {
 		return invalidConfig("customer id (%d bytes) is not a GUID: want the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you; New takes the customer id first, then the secret key", len(id))
 	}
 	return nil
@@ -143,11 +140,7 @@ func validateSecretKey(key string) error {
 
 // validateInstance accepts one DNS label: a host under private.fin.ag.
 func validateInstance(s string) error {
-	ok := len(s) > 0 && len(s) <= 63 && s[0] != '-' && s[len(s)-1] != '-'
-	for i := 0; ok && i < len(s); i++ {
-		ok = isAlnum(s[i]) || s[i] == '-'
-	}
-	if !ok {
+	if !dnsLabel.MatchString(s) {
 		return invalidConfig("instance (%d bytes) is not a single DNS label of letters, digits and inner hyphens, at most 63 bytes; use a name such as toolbox, sandbox or your production instance", len(s))
 	}
 	return nil

@@ -34,14 +34,13 @@ type Pool struct {
 	size        int
 	maxAge      time.Duration
 	maxInFlight int
-
-	mu       sync.Mutex
-	ready    []pooledToken // oldest first
-	waiters  []chan *Token // Gets waiting, oldest first, for a token or nil (a slot)
-	inFlight int           // calls at src, refill and direct
-	err      error         // the last refill error
-	stats    PoolStats
-	closed   bool
+	mu          sync.Mutex
+	ready       []pooledToken // oldest first
+	waiters     []chan *Token // Gets waiting, oldest first, for a token or nil (a slot)
+	inFlight    int           // calls at src, refill and direct
+	err         error         // the last refill error
+	stats       PoolStats
+	closed      bool
 
 	wake   chan struct{} // a token was taken or a slot freed
 	resume chan struct{} // a direct call succeeded: end the refill's backoff
@@ -49,10 +48,9 @@ type Pool struct {
 	done   chan struct{} // closed when the refill goroutine returns
 }
 
-// pooledToken is a ready token and the start of the call for it.
 type pooledToken struct {
 	tok      Token
-	mintedAt time.Time
+	mintedAt time.Time // when the call for it started
 }
 
 // NewPool starts a pool over src, such as a *Client.
@@ -122,10 +120,9 @@ func (p *Pool) Get(ctx context.Context) (Token, error) {
 		p.mu.Unlock()
 		tok, open = <-ch // sent before Get could leave the queue
 	}
-	switch {
-	case !open:
+	if !open {
 		return Token{}, ErrPoolClosed
-	case tok != nil:
+	} else if tok != nil {
 		return *tok, nil
 	}
 	return p.direct(ctx) // with a slot; if ctx has ended, src says so
