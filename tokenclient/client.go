@@ -30,8 +30,8 @@ type Client struct {
 	timeout         error // the cause of a call the call timeout cut
 }
 
-// New returns a Client for customerID (the GUID Flinks gave you) and
-// secretKey. Its errors match ErrInvalidConfig.
+// New returns a Client for customerID (the GUID Flinks gave you) and secretKey. Its errors match
+// ErrInvalidConfig.
 func New(customerID, secretKey string, opts ...Option) (*Client, error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
@@ -93,12 +93,10 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 			matches: []error{context.DeadlineExceeded}, timeout: true}}, nil
 }
 
-// GenerateAuthorizeToken calls the generateAuthorizeToken operation and
-// returns a fresh single-use token, retrying as the RetryPolicy says. Its
-// error is an *APIError for an answer without a token; one matching
-// ctx.Err(), or context.DeadlineExceeded for the call timeout, wrapping
-// the last attempt's error if one had ended; or a net.Error naming the
-// host but not the URL.
+// GenerateAuthorizeToken calls the generateAuthorizeToken operation and returns a fresh single-use
+// token, retrying as the RetryPolicy says. Its error is an *APIError for an answer without a token;
+// one matching ctx.Err(), or context.DeadlineExceeded for the call timeout, wrapping the last
+// attempt's error if one had ended; or a net.Error naming the host but not the URL.
 func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -174,9 +172,9 @@ func (c *Client) attempt(ctx context.Context) (Token, error) {
 	return tokenFromResponse(resp, time.Now(), c.scrub)
 }
 
-// send sends req with do and reads at most MaxResponseBytes of the body.
-// Its errors name the host alone: the path holds the customer id, which is
-// the secret key when the two are passed in swapped order.
+// send sends req with do and reads at most MaxResponseBytes of the body. Its errors name the host
+// alone: the path holds the customer id, which is the secret key when the two are passed in swapped
+// order.
 func send(do func(*http.Request) (*http.Response, error), req *http.Request, s *scrubber) (*api.GenerateAuthorizeTokenResponse, error) {
 	failed := func(what string, err error) error {
 		return s.scrubError(what+req.URL.Scheme+"://"+req.URL.Host+" failed", err, "check network access to Flinks")
@@ -201,10 +199,9 @@ func (c Client) Format(f fmt.State, _ rune) {
 }
 
 // ConnectURL returns the Flinks Connect iframe URL that spends tok:
-// https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…, then
-// params in sorted order (under WithBaseURL's URL, where flinkstest serves
-// a stand-in page, or WithConnectBaseURL's). It refuses an empty or
-// expired tok, and params that set authorizeToken.
+// https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…, then params in sorted order (under
+// WithBaseURL's URL, where flinkstest serves a stand-in page, or WithConnectBaseURL's). It refuses
+// an empty or expired tok, and params that set authorizeToken.
 func (c *Client) ConnectURL(tok Token, params url.Values) (string, error) {
 	switch {
 	case tok.Value == "":

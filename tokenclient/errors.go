@@ -17,8 +17,8 @@ import (
 )
 
 var (
-	// ErrUnauthorized matches a 401: the secret key is wrong, revoked, or
-	// another customer id's or instance's.
+	// ErrUnauthorized matches a 401: the secret key is wrong, revoked, or another customer id's or
+	// instance's.
 	ErrUnauthorized = errors.New("tokenclient: unauthorized")
 	// ErrInvalidConfig matches bad input to New, NewAPIClient or NewPool.
 	ErrInvalidConfig = errors.New("tokenclient: invalid configuration")
@@ -28,9 +28,8 @@ var (
 	ErrResponseTooLarge = errors.New("tokenclient: response body too large")
 )
 
-// APIError reports an HTTP response without a token; it matches
-// ErrUnauthorized for a 401. Its text fields are server text (see the
-// package doc).
+// APIError reports an HTTP response without a token; it matches ErrUnauthorized for a 401. Its text
+// fields are server text (see the package doc).
 type APIError struct {
 	StatusCode int           // the HTTP status code
 	FlinksCode string        // the FlinksCode of a JSON error body, if any
@@ -107,9 +106,9 @@ func (s *scrubber) configError(err error) error {
 	return err
 }
 
-// textError is text, the sentinels it matches, and a Timeout. It stands in
-// for an error from outside the package with that error's scrubbed text,
-// unwrapping to nothing, so that neither errors.As nor a dumper reaches it.
+// textError is text, the sentinels it matches, and a Timeout. It stands in for an error from
+// outside the package with that error's scrubbed text, unwrapping to nothing, so that neither
+// errors.As nor a dumper reaches it.
 type textError struct {
 	msg     string
 	matches []error
@@ -139,10 +138,9 @@ func (e *textError) Is(target error) bool { return slices.Contains(e.matches, ta
 func (e *textError) Timeout() bool        { return e.timeout }
 func (e *textError) Temporary() bool      { return e.timeout }
 
-// TokenFromResponse maps a response of the generated client's
-// GenerateAuthorizeTokenWithResponse to a Token expiring TokenLifetime
-// from now, or to an *APIError, scrubbed of the secret key the request
-// carried. It reads the body, whatever the generated parser decoded.
+// TokenFromResponse maps a response of the generated client's GenerateAuthorizeTokenWithResponse to
+// a Token expiring TokenLifetime from now, or to an *APIError, scrubbed of the secret key the
+// request carried. It reads the body, whatever the generated parser decoded.
 func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
 	if resp == nil || resp.HTTPResponse == nil {
 		return Token{}, errors.New("tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse")
@@ -171,8 +169,8 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, 
 	return Token{Value: *body.Token, ExpiresAt: now.Add(TokenLifetime)}, nil
 }
 
-// errorFromResponse builds the *APIError for resp; every Flinks error body
-// has the 401 body's shape.
+// errorFromResponse builds the *APIError for resp; every Flinks error body has the 401 body's
+// shape.
 func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, s *scrubber) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode(), Err: cause}
 	var fields api.GenerateAuthorizeToken401JSONResponseBody
@@ -192,8 +190,8 @@ func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, no
 	return e
 }
 
-// parseRetryAfter reads delay-seconds (at most a day) or an HTTP date; it
-// returns zero for an absent, malformed or past value.
+// parseRetryAfter reads delay-seconds (at most a day) or an HTTP date; it returns zero for an
+// absent, malformed or past value.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {

@@ -8,8 +8,7 @@ import (
 	"time"
 )
 
-// NewHTTPClient returns an *http.Client, with a transport of its own, for
-// the generated api client:
+// NewHTTPClient returns an *http.Client, with a transport of its own, for the generated api client:
 //   - redirects are not followed: Go forwards flinks-auth-key to their target;
 //   - 10s dial and TLS handshake timeouts, and 60s for a whole request;
 //   - TLS 1.2 or later, HTTP/2 with pings: a connection silent for 10s is
@@ -39,8 +38,7 @@ func newHTTPClient() *http.Client {
 var dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 var defaultHTTPClient = sync.OnceValue(newHTTPClient) // shared by every Client without WithHTTPClient
 
-// CloseIdleConnections closes the idle connections of the Client's HTTP
-// client, for the default one those every Client shares; otherwise one
-// lives up to 90 seconds after its last use.
+// CloseIdleConnections closes the idle connections of the Client's HTTP client, for the default one
+// those every Client shares; otherwise one lives up to 90 seconds after its last use.
 func (c *Client) CloseIdleConnections()                   { c.hc.CloseIdleConnections() }
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -23,32 +23,30 @@ type options struct {
 	callTimeout                              time.Duration
 }
 
-// WithInstance selects the Flinks instance, a DNS label: "toolbox" (the
-// default), "sandbox" or a production instance.
+// WithInstance selects the Flinks instance, a DNS label: "toolbox" (the default), "sandbox" or a
+// production instance.
 func WithInstance(name string) Option { return func(o *options) { o.instance = name } }
 
-// WithBaseURL sends requests to rawURL, https (or http on a loopback
-// host) with an optional path prefix, instead of the instance's URL.
+// WithBaseURL sends requests to rawURL, https (or http on a loopback host) with an optional path
+// prefix, instead of the instance's URL.
 func WithBaseURL(rawURL string) Option { return func(o *options) { o.baseURL = rawURL } }
 
-// WithConnectBaseURL sets the base URL Client.ConnectURL builds on
-// (default https://{instance}-iframe.private.fin.ag, or WithBaseURL's).
+// WithConnectBaseURL sets the base URL Client.ConnectURL builds on (default
+// https://{instance}-iframe.private.fin.ag, or WithBaseURL's).
 func WithConnectBaseURL(rawURL string) Option { return func(o *options) { o.connectURL = rawURL } }
 
-// WithHTTPClient sends requests with a copy of hc that never follows a
-// redirect. By default every Client shares one like NewHTTPClient's,
-// without its request timeout.
+// WithHTTPClient sends requests with a copy of hc that never follows a redirect. By default every
+// Client shares one like NewHTTPClient's, without its request timeout.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
 // WithUserAgent appends suffix, such as "my-service/1.2", to the User-Agent.
 func WithUserAgent(suffix string) Option { return func(o *options) { o.userAgent = suffix } }
 
-// WithLogger logs each retried attempt to l at Warn level, without a
-// token (default: no logging).
+// WithLogger logs each retried attempt to l at Warn level, without a token (default: no logging).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
-// WithCallTimeout bounds a whole GenerateAuthorizeToken call, retries
-// included, when its context has no deadline (default 60s; d > 0).
+// WithCallTimeout bounds a whole GenerateAuthorizeToken call, retries included, when its context
+// has no deadline (default 60s; d > 0).
 func WithCallTimeout(d time.Duration) Option { return func(o *options) { o.callTimeout = d } }
 
 // WithRetry sets the retry policy; zero fields of p keep their defaults.
@@ -57,13 +55,13 @@ func WithRetry(p RetryPolicy) Option { return func(o *options) { o.retry = p.wit
 // WithoutRetry makes every call a single attempt.
 func WithoutRetry() Option { return WithRetry(RetryPolicy{MaxAttempts: 1}) }
 
-// RetryPolicy bounds retries, which follow a network error before any
-// response, or a 408, 429, 500, 502, 503 or 504; they are safe, as a token
-// minted but never received expires. A wait never runs past ctx's deadline.
+// RetryPolicy bounds retries, which follow a network error before any response, or a 408, 429, 500,
+// 502, 503 or 504; they are safe, as a token minted but never received expires. A wait never runs
+// past ctx's deadline.
 type RetryPolicy struct {
 	MaxAttempts int // attempts in all, the first included (default 3)
-	// BaseDelay is the backoff before the second attempt (default 200ms),
-	// doubling up to MaxDelay (default 2s); a wait is drawn from [0, backoff).
+	// BaseDelay is the backoff before the second attempt (default 200ms), doubling up to MaxDelay
+	// (default 2s); a wait is drawn from [0, backoff).
 	BaseDelay, MaxDelay time.Duration
 	MaxRetryAfter       time.Duration // caps a Retry-After wait (default 10s)
 }
@@ -98,8 +96,8 @@ func fullJitter(d time.Duration) time.Duration {
 	return rand.N(d)
 }
 
-// The {instance} server of openapi.yaml (a test keeps them so), spelled
-// out: oapi-codegen names its server-URL helper after prose Flinks may reword.
+// The {instance} server of openapi.yaml (a test keeps them so), spelled out: oapi-codegen names its
+// server-URL helper after prose Flinks may reword.
 const (
 	serverTemplate  = "https://{instance}-api.private.fin.ag"
 	defaultInstance = "toolbox"
@@ -110,8 +108,8 @@ func instanceURL(instance string) string {
 	return strings.Replace(serverTemplate, "{instance}", strings.ToLower(instance), 1)
 }
 
-// The validators describe a value instead of repeating it: it may be the
-// secret key, passed in the wrong place. Go's regexp runs in linear time.
+// The validators describe a value instead of repeating it: it may be the secret key, passed in the
+// wrong place. Go's regexp runs in linear time.
 var (
 	guid     = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
 	dnsLabel = regexp.MustCompile(`^[0-9a-zA-Z]([0-9a-zA-Z-]{0,61}[0-9a-zA-Z])?$`)
@@ -167,8 +165,8 @@ func validateBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// withoutValues returns the text of a net/url error without the values it
-// quotes (the URL, `invalid port ":x"`), which may hold a secret.
+// withoutValues returns the text of a net/url error without the values it quotes (the URL, `invalid
+// port ":x"`), which may hold a secret.
 func withoutValues(err error) string {
 	if ue, ok := err.(*url.Error); ok {
 		err = ue.Err

@@ -52,9 +52,8 @@ func (p *Pool) refill(ctx context.Context) {
 	}
 }
 
-// mintOne makes a refill call with the refill's slot and returns how long
-// to back off, or 0. The call is cancelled at the max age, not given a
-// deadline, so that a Client's call timeout applies.
+// mintOne makes a refill call with the refill's slot and returns how long to back off, or 0. The
+// call is cancelled at the max age, not given a deadline, so that a Client's call timeout applies.
 func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time.Duration {
 	callCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -103,8 +102,8 @@ func refillBackoff(failures int) time.Duration {
 	return min(time.Second<<min(failures-1, 9), 5*time.Minute)
 }
 
-// releaseSlotLocked passes a finished call's slot to the oldest waiting
-// Get, or frees it and wakes the refill, which may be waiting for one.
+// releaseSlotLocked passes a finished call's slot to the oldest waiting Get, or frees it and wakes
+// the refill, which may be waiting for one.
 func (p *Pool) releaseSlotLocked() {
 	if len(p.waiters) > 0 {
 		p.waiters[0] <- nil

@@ -17,12 +17,11 @@ const (
 	maxServerText = 512 // bytes of each piece of server text an error keeps
 )
 
-// scrubber hides one secret key in text. It holds the key's few encoded
-// forms, lower-cased, and finds them in a lower-cased copy of the text.
+// scrubber hides one secret key in text. It holds the key's few encoded forms, lower-cased, and
+// finds them in a lower-cased copy of the text.
 type scrubber struct{ forms [][]byte }
 
-// newScrubber returns the scrubber for key, printable ASCII (New checks),
-// or nil for no key.
+// newScrubber returns the scrubber for key, printable ASCII (New checks), or nil for no key.
 func newScrubber(key string) *scrubber {
 	if key == "" {
 		return nil
@@ -61,10 +60,9 @@ func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// text returns t with every form of the key, in any ASCII letter case,
-// replaced by [REDACTED]. It searches one lower-cased copy of t for each
-// form, resuming after each match, and replaces the union of the matches:
-// linear in len(t) for each form. A nil scrubber returns t.
+// text returns t with every form of the key, in any ASCII letter case, replaced by [REDACTED]. It
+// searches one lower-cased copy of t for each form, resuming after each match, and replaces the
+// union of the matches: linear in len(t) for each form. A nil scrubber returns t.
 func (s *scrubber) text(t string) string {
 	if s == nil {
 		return t
@@ -103,8 +101,7 @@ func (s *scrubber) text(t string) string {
 	return b.String()
 }
 
-// serverText makes t one line, scrubs it, and only then cuts it to
-// maxServerText bytes.
+// serverText makes t one line, scrubs it, and only then cuts it to maxServerText bytes.
 func (s *scrubber) serverText(t string) string {
 	t = s.text(oneLine(t))
 	if len(t) > maxServerText {
@@ -113,9 +110,9 @@ func (s *scrubber) serverText(t string) string {
 	return t
 }
 
-// oneLine turns line breaks and tabs into spaces and drops other control
-// and format characters (bidi overrides, zero-width ones) and invalid
-// UTF-8, so server text can neither split a log line nor reorder it.
+// oneLine turns line breaks and tabs into spaces and drops other control and format characters
+// (bidi overrides, zero-width ones) and invalid UTF-8, so server text can neither split a log line
+// nor reorder it.
 func oneLine(s string) string {
 	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f }) {
 		return s
