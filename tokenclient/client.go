@@ -48,10 +48,12 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 			opt(&o)
 		}
 	}
-	server := o.baseURL
-	err := validateCustomerID(customerID)
+	// The checks describe a value instead of repeating it: it may be the secret key, passed in the
+	// wrong place.
+	server, err := o.baseURL, error(nil)
 	switch {
-	case err != nil:
+	case !guid.MatchString(customerID):
+		err = invalidConfig("customer id (%d bytes) is not a GUID: want the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you; New takes the customer id first, then the secret key", len(customerID))
 	case o.retry.MaxAttempts < 1 || min(o.retry.BaseDelay, o.retry.MaxDelay, o.retry.MaxRetryAfter) < 0:
 		err = invalidConfig("retry policy %+v has a negative field; use WithoutRetry to turn retries off", o.retry)
 	case o.callTimeout <= 0:
@@ -60,8 +62,10 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 		err = invalidConfig("user agent suffix %q contains control characters", o.userAgent)
 	case server != "":
 		_, err = validateBaseURL(server)
+	case !dnsLabel.MatchString(o.instance): // a host under private.fin.ag
+		err = invalidConfig("instance (%d bytes) is not a single DNS label of letters, digits and inner hyphens, at most 63 bytes; use a name such as toolbox, sandbox or your production instance", len(o.instance))
 	default:
-		server, err = instanceURL(o.instance), validateInstance(o.instance)
+		server = instanceURL(o.instance)
 	}
 	if err != nil {
 		return nil, err

@@ -66,8 +66,6 @@ type RetryPolicy struct {
 	MaxRetryAfter       time.Duration // caps a Retry-After wait (default 10s)
 }
 
-const defaultCallTimeout = 60 * time.Second
-
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	p.MaxAttempts = cmp.Or(p.MaxAttempts, 3)
 	p.BaseDelay = cmp.Or(p.BaseDelay, 200*time.Millisecond)
@@ -89,38 +87,26 @@ func (p RetryPolicy) delay(attempt int, retryAfter time.Duration, jitter func(ti
 }
 
 // fullJitter draws uniformly from [0, d).
-func fullJitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d)
-}
+func fullJitter(d time.Duration) time.Duration { return rand.N(max(d, 1)) }
 
 // The {instance} server of openapi.yaml (a test keeps them so), spelled out: oapi-codegen names its
 // server-URL helper after prose Flinks may reword.
 const (
-	serverTemplate  = "https://{instance}-api.private.fin.ag"
-	defaultInstance = "toolbox"
-	minKeyLen       = 8
+	serverTemplate     = "https://{instance}-api.private.fin.ag"
+	defaultInstance    = "toolbox"
+	minKeyLen          = 8
+	defaultCallTimeout = 60 * time.Second
 )
 
 func instanceURL(instance string) string {
 	return strings.Replace(serverTemplate, "{instance}", strings.ToLower(instance), 1)
 }
 
-// The validators describe a value instead of repeating it: it may be the secret key, passed in the
-// wrong place. Go's regexp runs in linear time.
+// Go's regexp runs in linear time.
 var (
 	guid     = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
 	dnsLabel = regexp.MustCompile(`^[0-9a-zA-Z]([0-9a-zA-Z-]{0,61}[0-9a-zA-Z])?$`)
 )
-
-func validateCustomerID(id string) error {
-	if !guid.MatchString(id) {
-		return invalidConfig("customer id (%d bytes) is not a GUID: want the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you; New takes the customer id first, then the secret key", len(id))
-	}
-	return nil
-}
 
 // validateSecretKey accepts the keys the scrubber can hide.
 func validateSecretKey(key string) error {
@@ -132,14 +118,6 @@ func validateSecretKey(key string) error {
 	}
 	if len(key) < minKeyLen {
 		return invalidConfig("secret key is %d bytes long, want at least %d: pass the GUID key Flinks gave you; a key that short cannot be hidden in error text without mangling it", len(key), minKeyLen)
-	}
-	return nil
-}
-
-// validateInstance accepts one DNS label: a host under private.fin.ag.
-func validateInstance(s string) error {
-	if !dnsLabel.MatchString(s) {
-		return invalidConfig("instance (%d bytes) is not a single DNS label of letters, digits and inner hyphens, at most 63 bytes; use a name such as toolbox, sandbox or your production instance", len(s))
 	}
 	return nil
 }
