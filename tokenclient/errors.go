@@ -43,10 +43,8 @@ type APIError struct {
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "tokenclient: Flinks answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	if e.FlinksCode != "" && e.Message != "" {
-		fmt.Fprintf(&b, " (%s: %s)", e.FlinksCode, e.Message)
-	} else if e.FlinksCode+e.Message != "" {
-		fmt.Fprintf(&b, " (%s)", e.FlinksCode+e.Message)
+	if both := strings.Join(slices.DeleteFunc([]string{e.FlinksCode, e.Message}, func(s string) bool { return s == "" }), ": "); both != "" {
+		b.WriteString(" (" + both + ")")
 	}
 	if e.Err != nil {
 		b.WriteString(": " + strings.TrimPrefix(e.Err.Error(), "tokenclient: "))

@@ -75,8 +75,7 @@ func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time
 	case late:
 		err = fmt.Errorf("%w (took %v)", errTooOld, time.Since(start))
 	case err == nil:
-		*failures = 0
-		p.err = nil
+		*failures, p.err = 0, nil
 		if len(p.waiters) > 0 {
 			p.stats.HandedOut++
 			p.waiters[0] <- &tok

@@ -48,8 +48,7 @@ func newScrubber(key string) *scrubber {
 		strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`),
 		escaped.String(), // as strict JSON encoders write it
 	} {
-		lower := []byte(strings.ToLower(f))
-		if !slices.ContainsFunc(s.forms, func(g []byte) bool { return bytes.Equal(g, lower) }) {
+		if lower := []byte(strings.ToLower(f)); !slices.ContainsFunc(s.forms, func(g []byte) bool { return bytes.Equal(g, lower) }) {
 			s.forms = append(s.forms, lower)
 		}
 	}
@@ -75,11 +74,7 @@ func (s *scrubber) text(t string) string {
 	}
 	var spans [][2]int
 	for _, form := range s.forms {
-		for at := 0; ; {
-			i := bytes.Index(lower[at:], form)
-			if i < 0 {
-				break
-			}
+		for at, i := 0, bytes.Index(lower, form); i >= 0; i = bytes.Index(lower[at:], form) {
 			spans = append(spans, [2]int{at + i, at + i + len(form)})
 			at += i + len(form)
 		}
