@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,7 +123,7 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 		var retryAfter time.Duration
 		if apiErr, ok := errors.AsType[*APIError](err); ok {
 			apiErr.Attempts, retryAfter = attempt, apiErr.RetryAfter
-			if !isRetryableStatus(apiErr.StatusCode) || attempt >= c.retry.MaxAttempts {
+			if !slices.Contains(retryableStatus, apiErr.StatusCode) || attempt >= c.retry.MaxAttempts {
 				return Token{}, err
 			}
 		} else if attempt >= c.retry.MaxAttempts {

@@ -115,12 +115,8 @@ type textError struct {
 
 // scrubError returns "tokenclient: what: <err's scrubbed text>; hint".
 func (s *scrubber) scrubError(what string, err error, hint string) error {
-	e := &textError{}
-	for _, m := range []error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse} {
-		if errors.Is(err, m) {
-			e.matches = append(e.matches, m)
-		}
-	}
+	e := &textError{matches: slices.DeleteFunc([]error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse},
+		func(m error) bool { return !errors.Is(err, m) })}
 	if ne, ok := errors.AsType[net.Error](err); ok {
 		e.timeout = ne.Timeout()
 	}
@@ -199,9 +195,4 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return at.Sub(now)
 	}
 	return 0
-}
-
-func isRetryableStatus(code int) bool {
-	return slices.Contains([]int{http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
-		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}, code)
 }

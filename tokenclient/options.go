@@ -68,6 +68,9 @@ type RetryPolicy struct {
 	MaxRetryAfter       time.Duration // caps a Retry-After wait (default 10s)
 }
 
+var retryableStatus = []int{http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+	http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
+
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	p.MaxAttempts = cmp.Or(p.MaxAttempts, 3)
 	p.BaseDelay = cmp.Or(p.BaseDelay, 200*time.Millisecond)
