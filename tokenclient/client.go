@@ -33,16 +33,12 @@ type Client struct {
 
 // New returns a Client for customerID (the GUID Flinks gave you) and secretKey. Its errors match
 // ErrInvalidConfig.
-func New(customerID, secretKey string, opts ...Option) (*Client, error) {
+func New(customerID, secretKey string, opts ...Option) (_ *Client, err error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
 	}
 	s := newScrubber(secretKey)
-	c, err := newClient(customerID, secretKey, s, opts)
-	return c, s.configError(err)
-}
-
-func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Client, error) {
+	defer func() { err = s.configError(err) }()
 	o := options{instance: defaultInstance, retry: RetryPolicy{}.withDefaults(), callTimeout: defaultCallTimeout}
 	for _, opt := range opts {
 		if opt != nil {
@@ -51,7 +47,7 @@ func newClient(customerID, secretKey string, s *scrubber, opts []Option) (*Clien
 	}
 	// The checks describe a value instead of repeating it: it may be the secret key, passed in the
 	// wrong place.
-	server, err := o.baseURL, error(nil)
+	server := o.baseURL
 	switch {
 	case !guid.MatchString(customerID):
 		err = invalidConfig("customer id (%d bytes) is not a GUID: want the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you; New takes the customer id first, then the secret key", len(customerID))

@@ -166,7 +166,8 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, 
 // errorFromResponse builds the *APIError for resp; every Flinks error body has the 401 body's
 // shape.
 func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, s *scrubber) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode(), Err: cause}
+	h := resp.HTTPResponse.Header
+	e := &APIError{StatusCode: resp.StatusCode(), Err: cause, RetryAfter: parseRetryAfter(h.Get("Retry-After"), now)}
 	var fields api.GenerateAuthorizeToken401JSONResponseBody
 	if json.Unmarshal(resp.Body, &fields) == nil {
 		if fields.FlinksCode != nil {
@@ -176,11 +177,9 @@ func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, no
 			e.Message = s.serverText(*fields.Message)
 		}
 	}
-	h := resp.HTTPResponse.Header
 	if e.StatusCode >= 300 && e.StatusCode < 400 {
 		e.Location = s.serverText(h.Get("Location"))
 	}
-	e.RetryAfter = parseRetryAfter(h.Get("Retry-After"), now)
 	return e
 }
 

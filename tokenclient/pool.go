@@ -29,17 +29,16 @@ func WithMaxInFlight(n int) PoolOption { return func(p *Pool) { p.maxInFlight = 
 // Pool hands out tokens minted ahead of time through a TokenSource: one goroutine keeps up to its
 // size ready, each handed out once or discarded at the max age. It is safe for concurrent use.
 type Pool struct {
-	src         TokenSource
-	size        int
-	maxAge      time.Duration
-	maxInFlight int
-	mu          sync.Mutex
-	ready       []pooledToken // oldest first
-	waiters     []chan *Token // Gets waiting, oldest first, for a token or nil (a slot)
-	inFlight    int           // calls at src, refill and direct
-	err         error         // the last refill error
-	stats       PoolStats
-	closed      bool
+	src               TokenSource
+	size, maxInFlight int
+	maxAge            time.Duration
+	mu                sync.Mutex
+	ready             []pooledToken // oldest first
+	waiters           []chan *Token // Gets waiting, oldest first, for a token or nil (a slot)
+	inFlight          int           // calls at src, refill and direct
+	err               error         // the last refill error
+	stats             PoolStats
+	closed            bool
 
 	wake   chan struct{} // a token was taken or a slot freed
 	resume chan struct{} // a direct call succeeded: end the refill's backoff

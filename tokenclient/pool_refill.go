@@ -29,8 +29,7 @@ func (p *Pool) refill(ctx context.Context) {
 		case len(p.ready) >= p.size:
 			wait = p.ready[0].mintedAt.Add(p.maxAge).Sub(now)
 		case p.inFlight < p.maxInFlight:
-			p.inFlight++
-			mint = true
+			p.inFlight, mint = p.inFlight+1, true
 		}
 		p.mu.Unlock()
 		wake := p.wake
