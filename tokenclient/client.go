@@ -94,10 +94,10 @@ func New(customerID, secretKey string, opts ...Option) (_ *Client, err error) {
 			matches: []error{context.DeadlineExceeded}, timeout: true}}, nil
 }
 
-// GenerateAuthorizeToken calls the generateAuthorizeToken operation and returns a fresh single-use
-// token, retrying as the RetryPolicy says. Its error is an *APIError for an answer without a token;
-// one matching ctx.Err(), or context.DeadlineExceeded for the call timeout, wrapping the last
-// attempt's error if one had ended; or a net.Error naming the host but not the URL.
+// GenerateAuthorizeToken calls generateAuthorizeToken for a fresh single-use token, retrying as the
+// RetryPolicy says. Its error is an *APIError for an answer without a token; one matching ctx.Err()
+// (context.DeadlineExceeded for the call timeout) that wraps the last ended attempt's error, if
+// any; or a net.Error naming the host, not the URL.
 func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -174,8 +174,7 @@ func (c *Client) attempt(ctx context.Context) (Token, error) {
 }
 
 // send sends req with do and reads at most MaxResponseBytes of the body. Its errors name the host
-// alone: the path holds the customer id, which is the secret key when the two are passed in swapped
-// order.
+// alone: the path holds the customer id, which is the secret key when the two are swapped.
 func send(do func(*http.Request) (*http.Response, error), req *http.Request, s *scrubber) (*api.GenerateAuthorizeTokenResponse, error) {
 	failed := func(what string, err error) error {
 		return s.scrubError(what+req.URL.Scheme+"://"+req.URL.Host+" failed", err, "check network access to Flinks")
@@ -199,10 +198,9 @@ func (c Client) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "tokenclient.Client{server: %q, secretKey: %s}", c.server, redacted)
 }
 
-// ConnectURL returns the Flinks Connect iframe URL that spends tok:
-// https://{instance}-iframe.private.fin.ag/v2/?authorizeToken=…, then params in sorted order (under
-// WithBaseURL's URL, where flinkstest serves a stand-in page, or WithConnectBaseURL's). It refuses
-// an empty or expired tok, and params that set authorizeToken.
+// ConnectURL returns the Connect iframe URL spending tok: https://{instance}-iframe.private.fin.ag
+// (or WithConnectBaseURL's URL, else WithBaseURL's, where flinkstest serves a stand-in page), then
+// /v2/?authorizeToken=… and params sorted. It refuses an empty or expired tok, or an authorizeToken param.
 func (c *Client) ConnectURL(tok Token, params url.Values) (string, error) {
 	switch {
 	case tok.Value == "":

@@ -161,8 +161,7 @@ func withoutValues(err error) string {
 // NewHTTPClient returns an *http.Client, with a transport of its own, for the generated api client:
 //   - redirects are not followed: Go forwards flinks-auth-key to their target;
 //   - 10s dial and TLS handshake timeouts, and 60s for a whole request;
-//   - TLS 1.2 or later, HTTP/2 with pings: a connection silent for 10s is
-//     pinged, and closed if the ping goes unanswered for 5s;
+//   - TLS 1.2 or later; HTTP/2 pings a connection silent for 10s, closing it after 5s unanswered;
 //   - 100 idle connections per host (net/http keeps 2).
 func NewHTTPClient() *http.Client {
 	hc := newHTTPClient()

@@ -59,9 +59,8 @@ func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// text returns t with every form of the key, in any ASCII letter case, replaced by [REDACTED]. It
-// searches one lower-cased copy of t for each form, resuming after each match, and replaces the
-// union of the matches: linear in len(t) for each form. A nil scrubber returns t.
+// text returns t with every form of the key, in any ASCII letter case, replaced by [REDACTED]: one
+// linear search of a lower-cased copy of t per form, then the union of the matches is replaced.
 func (s *scrubber) text(t string) string {
 	if s == nil {
 		return t
@@ -106,8 +105,7 @@ func (s *scrubber) serverText(t string) string {
 }
 
 // oneLine turns line breaks and tabs into spaces and drops other control and format characters
-// (bidi overrides, zero-width ones) and invalid UTF-8, so server text can neither split a log line
-// nor reorder it.
+// (bidi overrides, zero-width ones) and invalid UTF-8: server text cannot split or reorder a line.
 func oneLine(s string) string {
 	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f }) {
 		return s
