@@ -67,14 +67,11 @@ func New(customerID, secretKey string, opts ...Option) (_ *Client, err error) {
 	if err != nil {
 		return nil, err
 	}
-	connect := "https://" + strings.ToLower(o.instance) + "-iframe.private.fin.ag" // ConnectURL's base
-	if raw := cmp.Or(o.connectURL, o.baseURL); raw != "" {
-		u, err := validateBaseURL(raw)
-		if err != nil {
-			return nil, err
-		}
-		connect = strings.TrimSuffix(u.String(), "/")
+	u, err := validateBaseURL(cmp.Or(o.connectURL, o.baseURL, "https://"+strings.ToLower(o.instance)+"-iframe.private.fin.ag"))
+	if err != nil {
+		return nil, err
 	}
+	connect := strings.TrimSuffix(u.String(), "/") // ConnectURL's base
 	server = strings.TrimSuffix(server, "/") + "/" // else the builder drops the last path segment
 	req, err := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil)
 	if err != nil {
@@ -222,11 +219,9 @@ const TokenLifetime = 30 * time.Minute
 
 // Token is a single-use Flinks authorize token.
 type Token struct {
-	// Value goes into the Flinks Connect iframe URL as authorizeToken, or into the flinks-auth-key
-	// header of one /Authorize call.
+	// Value goes into the Connect iframe URL as authorizeToken, or into flinks-auth-key on /Authorize.
 	Value string
-	// ExpiresAt is the local time the token was received plus TokenLifetime, an upper bound: Flinks
-	// counts from a little earlier.
+	// ExpiresAt is the local receipt time plus TokenLifetime, an upper bound: Flinks counts from earlier.
 	ExpiresAt time.Time
 }
 

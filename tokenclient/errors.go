@@ -104,9 +104,8 @@ func (s *scrubber) configError(err error) error {
 	return err
 }
 
-// textError is text, the sentinels it matches, and a Timeout. It stands in for an error from
-// outside the package with that error's scrubbed text, unwrapping to nothing, so that neither
-// errors.As nor a dumper reaches it.
+// textError stands in for an error from outside the package: its scrubbed text, the sentinels it
+// matches and its Timeout, unwrapping to nothing so that neither errors.As nor a dumper reaches it.
 type textError struct {
 	msg     string
 	matches []error

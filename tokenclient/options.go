@@ -57,9 +57,8 @@ func WithRetry(p RetryPolicy) Option { return func(o *options) { o.retry = p.wit
 // WithoutRetry makes every call a single attempt.
 func WithoutRetry() Option { return WithRetry(RetryPolicy{MaxAttempts: 1}) }
 
-// RetryPolicy bounds retries, which follow a network error before any response, or a 408, 429, 500,
-// 502, 503 or 504; they are safe, as a token minted but never received expires. A wait never runs
-// past ctx's deadline.
+// RetryPolicy bounds retries after a network error before any response, or a 408, 429, 500, 502,
+// 503 or 504 (safe: a token minted but never received expires). No wait runs past ctx's deadline.
 type RetryPolicy struct {
 	MaxAttempts int // attempts in all, the first included (default 3)
 	// BaseDelay is the backoff before the second attempt (default 200ms), doubling up to MaxDelay

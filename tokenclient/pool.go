@@ -144,11 +144,10 @@ func (p *Pool) direct(ctx context.Context) (Token, error) {
 // drops the ready tokens. It may be called again.
 func (p *Pool) Close() error {
 	p.mu.Lock()
-	p.closed, p.ready = true, nil
 	for _, ch := range p.waiters { // none left at a second Close
 		close(ch)
 	}
-	p.waiters = nil
+	p.closed, p.ready, p.waiters = true, nil, nil
 	p.mu.Unlock()
 	p.cancel()
 	<-p.done
