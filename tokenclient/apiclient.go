@@ -25,7 +25,7 @@ func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.Clie
 	}
 	s := newScrubber(secretKey)
 	if _, err := validateBaseURL(server); err != nil {
-		return nil, s.configError(invalidConfig("%s (NewAPIClient takes the server URL first, then the secret key)", trimPrefix(err)))
+		return nil, s.configError(invalidConfig("%s (NewAPIClient takes the server URL first, then the secret key)", &prefixless{err}))
 	}
 	hc := NewHTTPClient()
 	hc.Transport = &checkedTransport{next: hc.Transport, scrub: s}

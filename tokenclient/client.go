@@ -45,8 +45,7 @@ func New(customerID, secretKey string, opts ...Option) (_ *Client, err error) {
 			opt(&o)
 		}
 	}
-	// The checks describe a value instead of repeating it: it may be the secret key, passed in the
-	// wrong place.
+	// The checks describe a value, never repeat it: it may be the secret key, in the wrong place.
 	server := o.baseURL
 	switch {
 	case !guid.MatchString(customerID):
@@ -120,12 +119,12 @@ func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 				return Token{}, err
 			}
 		} else if attempt >= c.retry.MaxAttempts {
-			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempt, trimPrefix(err))
+			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempt, &prefixless{err})
 		}
 		wait := c.retry.delay(attempt, retryAfter, fullJitter)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= wait {
 			return Token{}, fmt.Errorf("tokenclient: gave up: the next attempt, in %v, would not start before the deadline (%w); the last one: %w",
-				wait.Round(time.Millisecond), context.DeadlineExceeded, trimPrefix(err))
+				wait.Round(time.Millisecond), context.DeadlineExceeded, &prefixless{err})
 		}
 		if c.logger != nil {
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
@@ -146,20 +145,17 @@ func (c *Client) interrupted(ctx context.Context, n int, last error) error {
 		cause = c.timeout
 	}
 	if last == nil {
-		return fmt.Errorf("tokenclient: generate authorize token: %w", trimPrefix(cause))
+		return fmt.Errorf("tokenclient: generate authorize token: %w", &prefixless{cause})
 	}
-	return fmt.Errorf("tokenclient: gave up during attempt %d: %w; the last attempt that ended: %w", n, trimPrefix(cause), trimPrefix(last))
+	return fmt.Errorf("tokenclient: gave up during attempt %d: %w; the last attempt that ended: %w", n, &prefixless{cause}, &prefixless{last})
 }
 
-// trimPrefix wraps err without repeating the package prefix in the text.
-func trimPrefix(err error) error { return &prefixless{err} }
-
+// prefixless wraps an error without repeating the package prefix in the text.
 type prefixless struct{ error }
 
 func (e *prefixless) Error() string { return strings.TrimPrefix(e.error.Error(), "tokenclient: ") }
 func (e *prefixless) Unwrap() error { return e.error }
 
-// attempt sends one request and maps its response.
 func (c *Client) attempt(ctx context.Context) (Token, error) {
 	req := c.request.WithContext(ctx)
 	req.Header = req.Header.Clone() // a RoundTripper may add headers

@@ -17,8 +17,7 @@ import (
 )
 
 var (
-	// ErrUnauthorized matches a 401: the secret key is wrong, revoked, or another customer id's or
-	// instance's.
+	// ErrUnauthorized matches a 401: the key is wrong, revoked, or another customer id's or instance's.
 	ErrUnauthorized = errors.New("tokenclient: unauthorized")
 	// ErrInvalidConfig matches bad input to New, NewAPIClient or NewPool.
 	ErrInvalidConfig = errors.New("tokenclient: invalid configuration")
@@ -131,9 +130,8 @@ func (e *textError) Is(target error) bool { return slices.Contains(e.matches, ta
 func (e *textError) Timeout() bool        { return e.timeout }
 func (e *textError) Temporary() bool      { return e.timeout }
 
-// TokenFromResponse maps a response of the generated client's GenerateAuthorizeTokenWithResponse to
-// a Token expiring TokenLifetime from now, or to an *APIError, scrubbed of the secret key the
-// request carried. It reads the body, whatever the generated parser decoded.
+// TokenFromResponse maps a GenerateAuthorizeTokenWithResponse result, reading its body whatever the
+// parser decoded, to a Token expiring TokenLifetime from now, or to an *APIError scrubbed of the key.
 func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
 	if resp == nil || resp.HTTPResponse == nil {
 		return Token{}, errors.New("tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse")

@@ -78,9 +78,8 @@ func NewPool(src TokenSource, opts ...PoolOption) (*Pool, error) {
 	return p, nil
 }
 
-// Get returns a ready token, or else the result of a direct call to the TokenSource, whose success
-// ends the refill's backoff. With the max in-flight calls under way, it waits for a token or a free
-// slot, or the end of ctx. After Close it returns ErrPoolClosed.
+// Get returns a ready token, else a direct call's to the TokenSource, whose success ends the refill's
+// backoff; at the max in flight, it waits for a token, a slot or ctx's end. After Close: ErrPoolClosed.
 func (p *Pool) Get(ctx context.Context) (Token, error) {
 	p.mu.Lock()
 	if p.closed {

@@ -8,7 +8,6 @@ import (
 	"time"
 )
 
-// errTooOld is the refill error for a call that lasts the max age.
 var errTooOld = errors.New("tokenclient: pool refill: a call lasted the pool's max age or longer; raise WithMaxAge or check the network to Flinks")
 
 // refill keeps the pool full, one call at a time, until Close.
