@@ -51,7 +51,7 @@ func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	if mt, _, _ := mime.ParseMediaType(r.HTTPResponse.Header.Get("Content-Type")); strings.Contains(mt, "json") && !json.Valid(r.Body) {
-		_, err := tokenFromResponse(r, time.Now(), t.scrub)
+		_, err := tokenFromResponse(&r, time.Now(), t.scrub)
 		return nil, err
 	}
 	r.HTTPResponse.Body = io.NopCloser(bytes.NewReader(r.Body))

@@ -163,27 +163,27 @@ func (c *Client) attempt(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
-	return tokenFromResponse(resp, time.Now(), c.scrub)
+	return tokenFromResponse(&resp, time.Now(), c.scrub)
 }
 
 // send sends req with do and reads at most MaxResponseBytes of the body. Its errors name the host
 // alone: the path holds the customer id, which is the secret key when the two are swapped.
-func send(do func(*http.Request) (*http.Response, error), req *http.Request, s *scrubber) (*api.GenerateAuthorizeTokenResponse, error) {
+func send(do func(*http.Request) (*http.Response, error), req *http.Request, s *scrubber) (api.GenerateAuthorizeTokenResponse, error) {
 	failed := func(what string, err error) error {
 		return s.scrubError(what+req.URL.Scheme+"://"+req.URL.Host+" failed", err, "check network access to Flinks")
 	}
 	resp, err := do(req)
 	if err != nil {
-		return nil, failed("request to ", err)
+		return api.GenerateAuthorizeTokenResponse{}, failed("request to ", err)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	_ = resp.Body.Close()
 	if err != nil {
-		return nil, failed("reading the response from ", err)
+		return api.GenerateAuthorizeTokenResponse{}, failed("reading the response from ", err)
 	} else if len(body) > MaxResponseBytes {
-		return nil, errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, time.Now(), s)
+		return api.GenerateAuthorizeTokenResponse{}, errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, time.Now(), s)
 	}
-	return &api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, nil
+	return api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, nil
 }
 
 // Format prints the Client's destination, never its secret key, for every verb.
