@@ -14,21 +14,18 @@ import (
 	"github.com/flinkskit/flinks-token-go/api"
 )
 
-// NewAPIClient returns the generated client for server (such as
-// "https://toolbox-api.private.fin.ag"), with an HTTP client like
-// NewHTTPClient's and SecretKeyEditor, which opts may replace. Its errors
-// match ErrInvalidConfig.
-//
-// Its HTTP client reads at most MaxResponseBytes of a body, and answers a
-// body labelled JSON that is not JSON (a proxy's HTML page) with the
-// *APIError TokenFromResponse would give, as the call's error.
+// NewAPIClient returns the generated client for server ("https://toolbox-api.private.fin.ag"),
+// with SecretKeyEditor and an HTTP client like NewHTTPClient's, which opts may replace. On the
+// token operation only, that HTTP client reads at most MaxResponseBytes of a body, and answers one
+// labelled JSON that is not JSON (a proxy's HTML page) with TokenFromResponse's *APIError. Its
+// errors match ErrInvalidConfig.
 func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.ClientWithResponses, error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
 	}
 	s := newScrubber(secretKey)
 	if _, err := validateBaseURL(server); err != nil {
-		return nil, s.configError(invalidConfig("%s (NewAPIClient takes the server URL first, then the secret key)", trimPrefix(err)))
+		return nil, s.configError(invalidConfig("%s (NewAPIClient takes the server URL first, then the secret key)", &prefixless{err}))
 	}
 	hc := NewHTTPClient()
 	hc.Transport = &checkedTransport{next: hc.Transport, scrub: s}
@@ -46,35 +43,29 @@ type checkedTransport struct {
 }
 
 func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	origin := req.URL.Scheme + "://" + req.URL.Host
-	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		return nil, t.scrub.scrubError("request to "+origin+" failed", err, "check network access to Flinks")
+	if !isTokenRequest(req) {
+		return t.next.RoundTrip(req)
 	}
-	body, err := readBody(resp, origin, t.scrub)
+	r, err := send(t.next.RoundTrip, req, t.scrub)
 	if err != nil {
 		return nil, err
 	}
-	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); strings.Contains(mt, "json") && !json.Valid(body) {
-		_, err := tokenFromResponse(&api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, time.Now(), t.scrub)
+	if mt, _, _ := mime.ParseMediaType(r.HTTPResponse.Header.Get("Content-Type")); strings.Contains(mt, "json") && !json.Valid(r.Body) {
+		_, err := tokenFromResponse(&r, time.Now(), t.scrub)
 		return nil, err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return resp, nil
+	r.HTTPResponse.Body = io.NopCloser(bytes.NewReader(r.Body))
+	return r.HTTPResponse, nil
 }
 
 // CloseIdleConnections closes the wrapped transport's idle connections.
 func (t *checkedTransport) CloseIdleConnections() {
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
+	(&http.Client{Transport: t.next}).CloseIdleConnections()
 }
 
-// SecretKeyEditor returns a request editor for the generated client that
-// sets flinks-auth-key to secretKey, and Content-Type and Accept to
-// application/json, on the token operation's requests only (any path
-// prefix, any customer id), so that it can be called with nil params. For
-// a key New would refuse, the editor fails every request.
+// SecretKeyEditor returns a request editor that sets flinks-auth-key to secretKey, and Content-Type
+// and Accept to application/json (so nil params do), on the token operation's requests only (any
+// path prefix or customer id). For a key New would refuse, it fails every request.
 func SecretKeyEditor(secretKey string) api.RequestEditorFn {
 	keyErr := validateSecretKey(secretKey)
 	return func(_ context.Context, req *http.Request) error {
@@ -91,8 +82,7 @@ func setTokenHeaders(req *http.Request, secretKey string) {
 	req.Header.Set("Accept", "application/json")
 }
 
-// tokenOperation is the generated builder's method, and escaped path
-// before and after the customer id.
+// tokenOperation is the generated builder's method, and escaped path around the customer id.
 var tokenOperation = sync.OnceValues(func() (string, [2]string) {
 	const id = "00000000-0000-0000-0000-000000000000"
 	req, err := api.NewGenerateAuthorizeTokenRequest("https://flinks.invalid/", id, nil)

@@ -149,6 +149,8 @@ func TestCheckedTransport(t *testing.T) {
 		{"HTML", answer(502, "text/html", strings.NewReader(`<html>`)), ""},
 		{"HTML labelled JSON", answer(502, "application/problem+json", strings.NewReader(`<html>`)), "tokenclient: Flinks answered 502 Bad Gateway; Flinks is failing; retry later"},
 		{"too large", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes+1))), "tokenclient: Flinks answered 200 OK: response body too large"},
+		{"Authorize: HTML labelled JSON", answer(200, "application/json", strings.NewReader(`<html>`)), ""},
+		{"Authorize: too large", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes+1))), ""},
 		{"largest", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes))), ""},
 		{"read error", answer(200, "text/plain", iotest.ErrReader(errors.New("reset by "+testSecretKey))), "tokenclient: reading the response from https://flinks.example failed: reset by [REDACTED]; check network access to Flinks"},
 		{"transport error", func(*http.Request) (*http.Response, error) {
@@ -156,12 +158,23 @@ func TestCheckedTransport(t *testing.T) {
 		},
 			"tokenclient: request to https://flinks.example failed: bad header [REDACTED]: context canceled; check network access to Flinks"},
 	} {
-		resp, err := (&checkedTransport{next: tc.rt, scrub: newScrubber(testSecretKey)}).RoundTrip(req)
+		r, passed := req, strings.HasPrefix(tc.name, "Authorize")
+		if passed {
+			r = httptest.NewRequest(http.MethodPost, "https://flinks.example"+authorizePath, nil)
+		}
+		var sent io.ReadCloser // the body as the transport below answered it
+		next := roundTripFunc(func(r *http.Request) (resp *http.Response, err error) {
+			if resp, err = tc.rt(r); resp != nil {
+				sent = resp.Body
+			}
+			return resp, err
+		})
+		resp, err := (&checkedTransport{next: next, scrub: newScrubber(testSecretKey)}).RoundTrip(r)
 		if tc.want == "" {
 			if err != nil {
 				t.Errorf("%s: %v", tc.name, err)
-			} else if b, _ := io.ReadAll(resp.Body); len(b) == 0 {
-				t.Errorf("%s: the body is gone", tc.name)
+			} else if b, _ := io.ReadAll(resp.Body); len(b) == 0 || (resp.Body == sent) != passed {
+				t.Errorf("%s: the body is gone, or (un)buffered against the rule (passed through: %t)", tc.name, resp.Body == sent)
 			}
 			continue
 		}

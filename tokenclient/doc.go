@@ -1,33 +1,29 @@
 // Package tokenclient mints Flinks authorize tokens.
 //
-// A Client calls the generateAuthorizeToken operation with the secret key
-// in the flinks-auth-key header and returns a fresh single-use Token:
+// A Client calls the generateAuthorizeToken operation with the secret key in the flinks-auth-key
+// header and returns a fresh single-use Token:
 //
 //	c, err := tokenclient.New(customerID, secretKey, tokenclient.WithInstance("sandbox"))
 //	if err != nil { ... }
 //	tok, err := c.GenerateAuthorizeToken(ctx)
 //	if errors.Is(err, tokenclient.ErrUnauthorized) { ... wrong secret key ... }
 //
-// Client.ConnectURL turns the token into the Flinks Connect iframe URL, and
-// a Pool keeps tokens minted ahead of time. NewAPIClient wires the
-// generated package github.com/flinkskit/flinks-token-go/api safely
-// instead, and TokenFromResponse maps its answer.
+// Client.ConnectURL turns the token into the Flinks Connect iframe URL, and a Pool keeps tokens
+// minted ahead of time. NewAPIClient wires the generated package
+// github.com/flinkskit/flinks-token-go/api safely instead, and TokenFromResponse maps its answer.
 //
 // # The secret key
 //
-// New, NewAPIClient and SecretKeyEditor accept only a printable ASCII
-// secret key of at least 8 bytes (Flinks issues GUID keys). It is sent
-// only in the flinks-auth-key header of the token operation's requests,
-// never after a redirect, and never appears in the fmt output of a Client
-// (any verb) or in its log records. In the errors of a Client, of
-// NewAPIClient's client and of TokenFromResponse (which takes the key
-// from the response's request), and in every error errors.Unwrap and
-// errors.As reach from them, server text (Message, FlinksCode, Location,
-// network error text) is made one line, scrubbed of the whole key in any
-// ASCII letter case, as is, percent-encoded (any or every byte, '+' or
-// "%20" for a space), JSON-escaped (encoding/json's escapes, `\/`, or
-// \u00XX for every byte but letters and digits) and inside strconv.Quote'd
-// text, but not in mixtures of encodings within the key, then cut to 512
-// bytes, in a few linear passes. errors.Is still matches the sentinels and
-// context errors, and a network error stays a net.Error with its Timeout.
+// New, NewAPIClient and SecretKeyEditor accept only a printable ASCII secret key of at least 8
+// bytes (Flinks issues GUID keys). It is sent only in the flinks-auth-key header of the token
+// operation's requests, never after a redirect, and never appears in the fmt output of a Client
+// (any verb) or in its log records. In the errors of a Client, of NewAPIClient's client and of
+// TokenFromResponse (which takes the key from the response's request), and in every error
+// errors.Unwrap and errors.As reach from them, server text (Message, FlinksCode, Location, network
+// error text) is made one line, scrubbed of the whole key in any ASCII letter case, as is,
+// percent-encoded (any or every byte, '+' or "%20" for a space), JSON-escaped (encoding/json's
+// escapes, `\/`, or \u00XX for every byte but letters and digits) and inside strconv.Quote'd text,
+// but not in mixtures of encodings within the key, then cut to 512 bytes, in a few linear passes.
+// errors.Is still matches the sentinels and context errors, and a network error stays a net.Error
+// with its Timeout.
 package tokenclient

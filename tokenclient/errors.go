@@ -17,8 +17,7 @@ import (
 )
 
 var (
-	// ErrUnauthorized matches a 401: the secret key is wrong, revoked, or
-	// another customer id's or instance's.
+	// ErrUnauthorized matches a 401: the key is wrong, revoked, or another customer id's or instance's.
 	ErrUnauthorized = errors.New("tokenclient: unauthorized")
 	// ErrInvalidConfig matches bad input to New, NewAPIClient or NewPool.
 	ErrInvalidConfig = errors.New("tokenclient: invalid configuration")
@@ -28,9 +27,8 @@ var (
 	ErrResponseTooLarge = errors.New("tokenclient: response body too large")
 )
 
-// APIError reports an HTTP response without a token; it matches
-// ErrUnauthorized for a 401. Its text fields are server text (see the
-// package doc).
+// APIError reports an HTTP response without a token; it matches ErrUnauthorized for a 401. Its text
+// fields are server text (see the package doc).
 type APIError struct {
 	StatusCode int           // the HTTP status code
 	FlinksCode string        // the FlinksCode of a JSON error body, if any
@@ -44,10 +42,8 @@ type APIError struct {
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "tokenclient: Flinks answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	if e.FlinksCode != "" && e.Message != "" {
-		fmt.Fprintf(&b, " (%s: %s)", e.FlinksCode, e.Message)
-	} else if e.FlinksCode+e.Message != "" {
-		fmt.Fprintf(&b, " (%s)", e.FlinksCode+e.Message)
+	if both := strings.Join(slices.DeleteFunc([]string{e.FlinksCode, e.Message}, func(s string) bool { return s == "" }), ": "); both != "" {
+		b.WriteString(" (" + both + ")")
 	}
 	if e.Err != nil {
 		b.WriteString(": " + strings.TrimPrefix(e.Err.Error(), "tokenclient: "))
@@ -96,7 +92,6 @@ type configError struct{ msg string }
 func invalidConfig(format string, args ...any) error {
 	return &configError{msg: fmt.Sprintf(format, args...)}
 }
-
 func (e *configError) Error() string        { return "tokenclient: " + e.msg }
 func (e *configError) Is(target error) bool { return target == ErrInvalidConfig }
 
@@ -108,9 +103,8 @@ func (s *scrubber) configError(err error) error {
 	return err
 }
 
-// textError is text, the sentinels it matches, and a Timeout. It stands in
-// for an error from outside the package with that error's scrubbed text,
-// unwrapping to nothing, so that neither errors.As nor a dumper reaches it.
+// textError stands in for an error from outside the package: its scrubbed text, the sentinels it
+// matches and its Timeout, unwrapping to nothing so that neither errors.As nor a dumper reaches it.
 type textError struct {
 	msg     string
 	matches []error
@@ -119,12 +113,8 @@ type textError struct {
 
 // scrubError returns "tokenclient: what: <err's scrubbed text>; hint".
 func (s *scrubber) scrubError(what string, err error, hint string) error {
-	e := &textError{}
-	for _, m := range []error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse} {
-		if errors.Is(err, m) {
-			e.matches = append(e.matches, m)
-		}
-	}
+	e := &textError{matches: slices.DeleteFunc([]error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse},
+		func(m error) bool { return !errors.Is(err, m) })}
 	if ne, ok := errors.AsType[net.Error](err); ok {
 		e.timeout = ne.Timeout()
 	}
@@ -140,10 +130,8 @@ func (e *textError) Is(target error) bool { return slices.Contains(e.matches, ta
 func (e *textError) Timeout() bool        { return e.timeout }
 func (e *textError) Temporary() bool      { return e.timeout }
 
-// TokenFromResponse maps a response of the generated client's
-// GenerateAuthorizeTokenWithResponse to a Token expiring TokenLifetime
-// from now, or to an *APIError, scrubbed of the secret key the request
-// carried. It reads the body, whatever the generated parser decoded.
+// TokenFromResponse maps a GenerateAuthorizeTokenWithResponse result, reading its body whatever the
+// parser decoded, to a Token expiring TokenLifetime from now, or to an *APIError scrubbed of the key.
 func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
 	if resp == nil || resp.HTTPResponse == nil {
 		return Token{}, errors.New("tokenclient: no response to map; pass the result of GenerateAuthorizeTokenWithResponse")
@@ -172,10 +160,11 @@ func tokenFromResponse(resp *api.GenerateAuthorizeTokenResponse, now time.Time, 
 	return Token{Value: *body.Token, ExpiresAt: now.Add(TokenLifetime)}, nil
 }
 
-// errorFromResponse builds the *APIError for resp; every Flinks error body
-// has the 401 body's shape.
+// errorFromResponse builds the *APIError for resp; every Flinks error body has the 401 body's
+// shape.
 func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, now time.Time, s *scrubber) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode(), Err: cause}
+	h := resp.HTTPResponse.Header
+	e := &APIError{StatusCode: resp.StatusCode(), Err: cause, RetryAfter: parseRetryAfter(h.Get("Retry-After"), now)}
 	var fields api.GenerateAuthorizeToken401JSONResponseBody
 	if json.Unmarshal(resp.Body, &fields) == nil {
 		if fields.FlinksCode != nil {
@@ -185,16 +174,14 @@ func errorFromResponse(resp *api.GenerateAuthorizeTokenResponse, cause error, no
 			e.Message = s.serverText(*fields.Message)
 		}
 	}
-	h := resp.HTTPResponse.Header
 	if e.StatusCode >= 300 && e.StatusCode < 400 {
 		e.Location = s.serverText(h.Get("Location"))
 	}
-	e.RetryAfter = parseRetryAfter(h.Get("Retry-After"), now)
 	return e
 }
 
-// parseRetryAfter reads delay-seconds (at most a day) or an HTTP date; it
-// returns zero for an absent, malformed or past value.
+// parseRetryAfter reads delay-seconds (at most a day) or an HTTP date; it returns zero for an
+// absent, malformed or past value.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -204,13 +191,4 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return at.Sub(now)
 	}
 	return 0
-}
-
-func isRetryableStatus(code int) bool {
-	switch code {
-	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
-		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
 }

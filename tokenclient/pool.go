@@ -18,30 +18,27 @@ type PoolOption func(*Pool)
 // WithPoolSize sets how many ready tokens the pool keeps (default 4).
 func WithPoolSize(n int) PoolOption { return func(p *Pool) { p.size = n } }
 
-// WithMaxAge sets the age, from 100ms to TokenLifetime, at which a ready
-// token is discarded unused (default 25 minutes, leaving 5 to spend it).
+// WithMaxAge sets the age, from 100ms to TokenLifetime, at which a ready token is discarded unused
+// (default 25 minutes, leaving 5 to spend it).
 func WithMaxAge(d time.Duration) PoolOption { return func(p *Pool) { p.maxAge = d } }
 
-// WithMaxInFlight bounds the pool's calls at its TokenSource at once, the
-// refill's and Get's together (default 32).
+// WithMaxInFlight bounds the pool's calls at its TokenSource at once, the refill's and Get's
+// together (default 32).
 func WithMaxInFlight(n int) PoolOption { return func(p *Pool) { p.maxInFlight = n } }
 
-// Pool hands out tokens minted ahead of time through a TokenSource: one
-// goroutine keeps up to its size ready, each handed out once or discarded
-// at the max age. It is safe for concurrent use.
+// Pool hands out tokens minted ahead of time through a TokenSource: one goroutine keeps up to its
+// size ready, each handed out once or discarded at the max age. It is safe for concurrent use.
 type Pool struct {
-	src         TokenSource
-	size        int
-	maxAge      time.Duration
-	maxInFlight int
-
-	mu       sync.Mutex
-	ready    []pooledToken // oldest first
-	waiters  []chan *Token // Gets waiting, oldest first, for a token or nil (a slot)
-	inFlight int           // calls at src, refill and direct
-	err      error         // the last refill error
-	stats    PoolStats
-	closed   bool
+	src               TokenSource
+	size, maxInFlight int
+	maxAge            time.Duration
+	mu                sync.Mutex
+	ready             []pooledToken // oldest first
+	waiters           []chan *Token // Gets waiting, oldest first, for a token or nil (a slot)
+	inFlight          int           // calls at src, refill and direct
+	err               error         // the last refill error
+	stats             PoolStats
+	closed            bool
 
 	wake   chan struct{} // a token was taken or a slot freed
 	resume chan struct{} // a direct call succeeded: end the refill's backoff
@@ -49,10 +46,9 @@ type Pool struct {
 	done   chan struct{} // closed when the refill goroutine returns
 }
 
-// pooledToken is a ready token and the start of the call for it.
 type pooledToken struct {
 	tok      Token
-	mintedAt time.Time
+	mintedAt time.Time // when the call for it started
 }
 
 // NewPool starts a pool over src, such as a *Client.
@@ -82,10 +78,8 @@ func NewPool(src TokenSource, opts ...PoolOption) (*Pool, error) {
 	return p, nil
 }
 
-// Get returns a ready token, or else the result of a direct call to the
-// TokenSource, whose success ends the refill's backoff. With the max
-// in-flight calls under way, it waits for a token or a free slot, or the
-// end of ctx. After Close it returns ErrPoolClosed.
+// Get returns a ready token, else a direct call's to the TokenSource, whose success ends the refill's
+// backoff; at the max in flight, it waits for a token, a slot or ctx's end. After Close: ErrPoolClosed.
 func (p *Pool) Get(ctx context.Context) (Token, error) {
 	p.mu.Lock()
 	if p.closed {
@@ -122,10 +116,9 @@ func (p *Pool) Get(ctx context.Context) (Token, error) {
 		p.mu.Unlock()
 		tok, open = <-ch // sent before Get could leave the queue
 	}
-	switch {
-	case !open:
+	if !open {
 		return Token{}, ErrPoolClosed
-	case tok != nil:
+	} else if tok != nil {
 		return *tok, nil
 	}
 	return p.direct(ctx) // with a slot; if ctx has ended, src says so
@@ -146,23 +139,22 @@ func (p *Pool) direct(ctx context.Context) (Token, error) {
 	return tok, err
 }
 
-// Close stops the refill goroutine and waits for it, answers waiting Gets
-// with ErrPoolClosed and drops the ready tokens. It may be called again.
+// Close stops the refill goroutine and waits for it, answers waiting Gets with ErrPoolClosed and
+// drops the ready tokens. It may be called again.
 func (p *Pool) Close() error {
 	p.mu.Lock()
-	p.closed, p.ready = true, nil
 	for _, ch := range p.waiters { // none left at a second Close
 		close(ch)
 	}
-	p.waiters = nil
+	p.closed, p.ready, p.waiters = true, nil, nil
 	p.mu.Unlock()
 	p.cancel()
 	<-p.done
 	return nil
 }
 
-// PoolStats is a snapshot of a Pool's counters. Every token minted is
-// handed out, ready, discarded or dropped by Close.
+// PoolStats is a snapshot of a Pool's counters. Every token minted is handed out, ready, discarded
+// or dropped by Close.
 type PoolStats struct {
 	Ready          int   // unexpired tokens waiting to be handed out
 	InFlight       int   // calls at the TokenSource now
@@ -184,8 +176,8 @@ func (p *Pool) Stats() PoolStats {
 	return s
 }
 
-// Err returns the error of the last refill, or nil when it succeeded. The
-// refill keeps retrying with backoff, so a health check needs only report it.
+// Err returns the error of the last refill, or nil when it succeeded. The refill keeps retrying
+// with backoff, so a health check needs only report it.
 func (p *Pool) Err() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -8,7 +8,6 @@ import (
 	"time"
 )
 
-// errTooOld is the refill error for a call that lasts the max age.
 var errTooOld = errors.New("tokenclient: pool refill: a call lasted the pool's max age or longer; raise WithMaxAge or check the network to Flinks")
 
 // refill keeps the pool full, one call at a time, until Close.
@@ -29,8 +28,7 @@ func (p *Pool) refill(ctx context.Context) {
 		case len(p.ready) >= p.size:
 			wait = p.ready[0].mintedAt.Add(p.maxAge).Sub(now)
 		case p.inFlight < p.maxInFlight:
-			p.inFlight++
-			mint = true
+			p.inFlight, mint = p.inFlight+1, true
 		}
 		p.mu.Unlock()
 		wake := p.wake
@@ -52,9 +50,8 @@ func (p *Pool) refill(ctx context.Context) {
 	}
 }
 
-// mintOne makes a refill call with the refill's slot and returns how long
-// to back off, or 0. The call is cancelled at the max age, not given a
-// deadline, so that a Client's call timeout applies.
+// mintOne makes a refill call with the refill's slot and returns how long to back off, or 0. The
+// call is cancelled at the max age, not given a deadline, so that a Client's call timeout applies.
 func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time.Duration {
 	callCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -76,8 +73,7 @@ func (p *Pool) mintOne(ctx context.Context, start time.Time, failures *int) time
 	case late:
 		err = fmt.Errorf("%w (took %v)", errTooOld, time.Since(start))
 	case err == nil:
-		*failures = 0
-		p.err = nil
+		*failures, p.err = 0, nil
 		if len(p.waiters) > 0 {
 			p.stats.HandedOut++
 			p.waiters[0] <- &tok
@@ -103,8 +99,8 @@ func refillBackoff(failures int) time.Duration {
 	return min(time.Second<<min(failures-1, 9), 5*time.Minute)
 }
 
-// releaseSlotLocked passes a finished call's slot to the oldest waiting
-// Get, or frees it and wakes the refill, which may be waiting for one.
+// releaseSlotLocked passes a finished call's slot to the oldest waiting Get, or frees it and wakes
+// the refill, which may be waiting for one.
 func (p *Pool) releaseSlotLocked() {
 	if len(p.waiters) > 0 {
 		p.waiters[0] <- nil

@@ -17,12 +17,11 @@ const (
 	maxServerText = 512 // bytes of each piece of server text an error keeps
 )
 
-// scrubber hides one secret key in text. It holds the key's few encoded
-// forms, lower-cased, and finds them in a lower-cased copy of the text.
+// scrubber hides one secret key in text. It holds the key's few encoded forms, lower-cased, and
+// finds them in a lower-cased copy of the text.
 type scrubber struct{ forms [][]byte }
 
-// newScrubber returns the scrubber for key, printable ASCII (New checks),
-// or nil for no key.
+// newScrubber returns the scrubber for key, printable ASCII (New checks), or nil for no key.
 func newScrubber(key string) *scrubber {
 	if key == "" {
 		return nil
@@ -49,8 +48,7 @@ func newScrubber(key string) *scrubber {
 		strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`),
 		escaped.String(), // as strict JSON encoders write it
 	} {
-		lower := []byte(strings.ToLower(f))
-		if !slices.ContainsFunc(s.forms, func(g []byte) bool { return bytes.Equal(g, lower) }) {
+		if lower := []byte(strings.ToLower(f)); !slices.ContainsFunc(s.forms, func(g []byte) bool { return bytes.Equal(g, lower) }) {
 			s.forms = append(s.forms, lower)
 		}
 	}
@@ -61,10 +59,8 @@ func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// text returns t with every form of the key, in any ASCII letter case,
-// replaced by [REDACTED]. It searches one lower-cased copy of t for each
-// form, resuming after each match, and replaces the union of the matches:
-// linear in len(t) for each form. A nil scrubber returns t.
+// text returns t with every form of the key, in any ASCII letter case, replaced by [REDACTED]: one
+// linear search of a lower-cased copy of t per form, then the union of the matches is replaced.
 func (s *scrubber) text(t string) string {
 	if s == nil {
 		return t
@@ -77,11 +73,7 @@ func (s *scrubber) text(t string) string {
 	}
 	var spans [][2]int
 	for _, form := range s.forms {
-		for at := 0; ; {
-			i := bytes.Index(lower[at:], form)
-			if i < 0 {
-				break
-			}
+		for at, i := 0, bytes.Index(lower, form); i >= 0; i = bytes.Index(lower[at:], form) {
 			spans = append(spans, [2]int{at + i, at + i + len(form)})
 			at += i + len(form)
 		}
@@ -103,8 +95,7 @@ func (s *scrubber) text(t string) string {
 	return b.String()
 }
 
-// serverText makes t one line, scrubs it, and only then cuts it to
-// maxServerText bytes.
+// serverText makes t one line, scrubs it, and only then cuts it to maxServerText bytes.
 func (s *scrubber) serverText(t string) string {
 	t = s.text(oneLine(t))
 	if len(t) > maxServerText {
@@ -113,9 +104,8 @@ func (s *scrubber) serverText(t string) string {
 	return t
 }
 
-// oneLine turns line breaks and tabs into spaces and drops other control
-// and format characters (bidi overrides, zero-width ones) and invalid
-// UTF-8, so server text can neither split a log line nor reorder it.
+// oneLine turns line breaks and tabs into spaces and drops other control and format characters
+// (bidi overrides, zero-width ones) and invalid UTF-8: server text cannot split or reorder a line.
 func oneLine(s string) string {
 	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f }) {
 		return s

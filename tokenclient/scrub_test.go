@@ -38,7 +38,7 @@ func echoes(key string) map[string]string {
 func uEscaped(key string) string {
 	var b strings.Builder
 	for i := 0; i < len(key); i++ {
-		if c := key[i]; isAlnum(c) {
+		if c := key[i]; strings.IndexByte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", c) >= 0 { // not isAlnum: mutants of it must fail here
 			b.WriteByte(c)
 		} else {
 			fmt.Fprintf(&b, `\u%04X`, c)
