@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -278,56 +277,4 @@ func readSecretKey(ctx context.Context, path string, getenv func(string) string,
 		return "", cliflag.Errorf("the secret key from %s is empty", path)
 	}
 	return key, nil
-}
-
-// printToken prints tok, or under -connect-url the Connect URL that spends
-// it. The client builds that URL so that it follows the client's origin:
-// the instance's iframe host, or the fake's stand-in Connect page under a
-// base URL.
-func printToken(w io.Writer, cfg config, client *tokenclient.Client, tok tokenclient.Token) error {
-	var connect string
-	if cfg.connectURL {
-		var err error
-		if connect, err = client.ConnectURL(tok, cfg.params); err != nil {
-			return cliflag.Wrap(err)
-		}
-	}
-	if cfg.jsonOut {
-		return json.NewEncoder(w).Encode(struct {
-			Token      string    `json:"token"`
-			ExpiresAt  time.Time `json:"expires_at"`
-			ConnectURL string    `json:"connect_url,omitempty"`
-		}{tok.Value, tok.ExpiresAt.UTC(), connect})
-	}
-	if cfg.connectURL {
-		_, err := fmt.Fprintln(w, connect)
-		return err
-	}
-	_, err := fmt.Fprintln(w, tok.Value)
-	return err
-}
-
-func exitCode(err error) int {
-	var apiErr *tokenclient.APIError
-	switch {
-	case err == nil:
-		return exitOK
-	case cliflag.Is(err), errors.Is(err, tokenclient.ErrInvalidConfig):
-		return exitUsage
-	case errors.Is(err, tokenclient.ErrUnauthorized):
-		return exitUnauthorized
-	case errors.Is(err, context.Canceled):
-		// Before the *APIError case: an interrupted wait between attempts
-		// wraps both context.Canceled and the last attempt's *APIError.
-		return exitOther
-	case errors.Is(err, context.DeadlineExceeded):
-		// Before the *APIError case too: -timeout running out before a
-		// retry (a 503's Retry-After past it) wraps the 503's *APIError,
-		// but the documented code for a timeout is 5.
-		return exitNetwork
-	case errors.As(err, &apiErr):
-		return exitAPI
-	default:
-		return exitNetwork
-	}
 }
