@@ -131,3 +131,45 @@ func TestClientRetriesThroughFaults(t *testing.T) {
 		t.Errorf("Redeem: %v", err)
 	}
 }
+
+func TestFaultValidation(t *testing.T) {
+	h := flinkstest.NewHandler()
+	bad := []flinkstest.Fault{
+		{},
+		{Status: 503, Drop: true},
+		{Malformed: true, Oversized: 10},
+		{Status: 100},
+		{Status: 200},
+		{Status: 204},
+		{Status: 600},
+		{RetryAfter: "1", Drop: true},
+		{Status: 503, RetryAfter: "soon"},
+		{Status: 503, RetryAfter: "-1"},
+		{Status: 503, RetryAfter: "1.5"},
+		{Latency: -time.Second},
+		{Drop: true, Latency: -time.Second},
+	}
+	for _, f := range bad {
+		if err := h.FailNext(1, f); err == nil {
+			t.Errorf("FailNext(1, %+v): got nil, want an error", f)
+		}
+	}
+	for _, f := range []flinkstest.Fault{
+		{Status: 302},
+		{Status: 503, RetryAfter: "0"},
+		{Status: 429, RetryAfter: "120"},
+		{Status: 503, RetryAfter: "Fri, 27 Nov 2026 16:00:00 GMT"},
+		{Latency: time.Millisecond},
+	} {
+		if err := h.FailNext(1, f); err != nil {
+			t.Errorf("FailNext(1, %+v): got %v, want nil", f, err)
+		}
+	}
+	h = flinkstest.NewHandler()
+	if err := h.FailNext(0, flinkstest.Fault{Drop: true}); err == nil {
+		t.Errorf("FailNext(0, …): got nil, want an error")
+	}
+	if n := h.PendingFaults(); n != 0 {
+		t.Errorf("PendingFaults: got %d, want 0", n)
+	}
+}
