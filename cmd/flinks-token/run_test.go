@@ -272,32 +272,6 @@ func countingFake(t *testing.T) (*flinkstest.Handler, *httptest.Server, *atomic.
 	return fake, srv, &n
 }
 
-// A Connect parameter that would clash with the token is a usage error
-// found before any token is minted.
-func TestConnectParamAuthorizeTokenMintsNothing(t *testing.T) {
-	_, srv, requests := countingFake(t)
-	env := map[string]string{
-		"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
-		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
-		"FLINKS_BASE_URL":    srv.URL,
-	}
-	for _, param := range []string{"authorizeToken=x", "AuthorizeToken=x", "authorizeToken="} {
-		t.Run(param, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), []string{"-connect-url", "-connect-param", param}, func(n string) string { return env[n] }, nil, &stdout, &stderr)
-			if got := exitCode(err); got != exitUsage || !strings.Contains(fmt.Sprint(err), "authorizeToken") {
-				t.Errorf("got %v (exit %d), want a usage error (exit %d) naming authorizeToken", err, got, exitUsage)
-			}
-			if stdout.Len() != 0 || stderr.Len() != 0 {
-				t.Errorf("got stdout %q, stderr %q; want nothing", stdout.String(), stderr.String())
-			}
-		})
-	}
-	if n := requests.Load(); n != 0 {
-		t.Errorf("the fake saw %d requests, want none: the usage error must come before minting", n)
-	}
-}
-
 // SIGINT (a cancelled ctx) while flinks-token waits to retry after a 503
 // exits 1, interrupted, though the error also wraps the 503's *APIError.
 func TestInterruptedRetryWaitExitsOther(t *testing.T) {
