@@ -21,9 +21,9 @@
 // TokenFromResponse (which takes the key from the response's request), and in every error
 // errors.Unwrap and errors.As reach from them, server text (Message, FlinksCode, Location, network
 // error text) is made one line, scrubbed of the whole key in any ASCII letter case, as is,
-// percent-encoded (any or every byte, '+' or "%20" for a space), JSON-escaped (encoding/json's
-// escapes, `\/`, or \u00XX for every byte but letters and digits) and inside strconv.Quote'd text,
-// but not in mixtures of encodings within the key, then cut to 512 bytes, in a few linear passes.
+// percent-encoded (as url.QueryEscape, url.PathEscape or JavaScript's encodeURIComponent, or every
+// byte), JSON-escaped (encoding/json's escapes, `\/`, or \u00XX for every byte but letters and
+// digits) and inside strconv.Quote'd text, not in other mixtures, then cut to 512 bytes, linearly.
 // errors.Is still matches the sentinels and context errors, and a network error stays a net.Error
 // with its Timeout.
 package tokenclient

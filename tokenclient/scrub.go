@@ -42,6 +42,7 @@ func newScrubber(key string) *scrubber {
 		key,
 		url.QueryEscape(key), // '+' for a space
 		url.PathEscape(key),  // "%20" for a space
+		strings.NewReplacer("+", "%20", "%21", "!", "%27", "'", "%28", "(", "%29", ")", "%2A", "*").Replace(url.QueryEscape(key)), // JavaScript's encodeURIComponent
 		every.String(),
 		quoted[1 : len(quoted)-1],
 		string(j[1 : len(j)-1]),

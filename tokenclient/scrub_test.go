@@ -24,6 +24,7 @@ func echoes(key string) map[string]string {
 		"query escaped":         url.QueryEscape(key),
 		"query escaped, lower":  strings.ToLower(url.QueryEscape(key)),
 		"path escaped":          url.PathEscape(key),
+		"URI component (JS)":    uriComponent(key),
 		"every byte escaped":    every.String(),
 		"JSON":                  string(j[1 : len(j)-1]),
 		"JSON with \\/":         strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`),
@@ -32,6 +33,19 @@ func echoes(key string) map[string]string {
 		"quoted in a sentence":  strconv.Quote("the key " + key + " is wrong"),
 		"twice, back to back":   key + key,
 	}
+}
+
+// uriComponent escapes key as JavaScript's encodeURIComponent does.
+func uriComponent(key string) string {
+	var b strings.Builder
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; strings.IndexByte("-_.!~*'()", c) >= 0 || 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }
 
 // uEscaped writes every byte of key but letters and digits as \u00XX.
@@ -48,11 +62,11 @@ func uEscaped(key string) string {
 }
 
 func TestScrubberFindsEveryForm(t *testing.T) {
-	for _, key := range []string{testSecretKey, oddKey, "AZaz09+Q"} {
+	for _, key := range []string{testSecretKey, oddKey, "AZaz09+Q", "aa!b'(c)*/d"} {
 		s := newScrubber(key)
 		for name, echo := range echoes(key) {
 			got := s.text("<" + echo + ">")
-			if !strings.Contains(got, redacted) || strings.Contains(strings.ToLower(got), strings.ToLower(key)) {
+			if !strings.Contains(got, redacted) || strings.Contains(got, echo) || strings.Contains(strings.ToLower(got), strings.ToLower(key)) {
 				t.Errorf("key %q, %s: %q scrubs to %q", key, name, echo, got)
 			}
 		}
