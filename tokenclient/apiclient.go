@@ -15,10 +15,10 @@ import (
 )
 
 // NewAPIClient returns the generated client for server ("https://toolbox-api.private.fin.ag"),
-// with SecretKeyEditor and an HTTP client like NewHTTPClient's, which opts may replace. On the
-// token operation only, that HTTP client reads at most MaxResponseBytes of a body, and answers one
-// labelled JSON that is not JSON (a proxy's HTML page) with TokenFromResponse's *APIError. Its
-// errors match ErrInvalidConfig.
+// with SecretKeyEditor and an HTTP client like NewHTTPClient's, which opts may replace (keep its
+// CheckRedirect refusing redirects: Go forwards the key). On the token operation only, that client
+// reads at most MaxResponseBytes of a body, and answers one labelled JSON that is not JSON (a
+// proxy's HTML page) with TokenFromResponse's *APIError. Its errors match ErrInvalidConfig.
 func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.ClientWithResponses, error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
@@ -32,7 +32,7 @@ func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.Clie
 	c, err := api.NewClientWithResponses(server, append([]api.ClientOption{
 		api.WithHTTPClient(hc), api.WithRequestEditorFn(SecretKeyEditor(secretKey))}, opts...)...)
 	if err != nil {
-		return nil, invalidConfig("cannot build the generated client: an option failed (%s)", withoutValues(err))
+		return nil, s.configError(invalidConfig("cannot build the generated client: an option failed (%s)", withoutValues(err)))
 	}
 	return c, nil
 }

@@ -49,6 +49,9 @@ func TestNewAPIClientRefusesBadInput(t *testing.T) {
 	if _, err := NewAPIClient("https://h", testSecretKey, failing); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "an option failed (no)") {
 		t.Errorf("got %v", err)
 	}
+	naming := func(*api.Client) error { return errors.New("rejected key " + testSecretKey) }
+	_, err := NewAPIClient("https://h", testSecretKey, naming)
+	assertClean(t, err, testSecretKey)
 }
 
 // authorizePath is a second operation, Flinks' /Authorize, whose
