@@ -41,13 +41,13 @@ func ExampleServer_FailNext() {
 	}
 
 	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(srv.URL), tokenclient.WithoutRetry())
+		tokenclient.WithBaseURL(srv.URL), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = c.GenerateAuthorizeToken(context.Background())
 	fmt.Println(err)
-	// Output: tokenclient: Flinks answered 503 Service Unavailable (INJECTED_FAULT: fault injected by flinkstest: 503 Service Unavailable); Flinks is failing; retry later
+	// Output: tokenclient: Flinks answered 503 Service Unavailable (INJECTED_FAULT: fault injected by flinkstest: 503 Service Unavailable)
 }
 
 // Redeem spends a token as its first use by Flinks would; a test calls it

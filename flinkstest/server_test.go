@@ -19,7 +19,7 @@ func TestNewTLSServer(t *testing.T) {
 		t.Fatalf("URL: got %q, want https://127.0.0.1:port", srv.URL)
 	}
 	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(srv.URL), tokenclient.WithHTTPClient(srv.Client()), tokenclient.WithoutRetry())
+		tokenclient.WithBaseURL(srv.URL), tokenclient.WithHTTPClient(srv.Client()), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestNewTLSServer(t *testing.T) {
 	// Any other client refuses the self-signed certificate: the https
 	// path, certificate checks included, is what ran above.
 	strict, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(srv.URL), tokenclient.WithoutRetry())
+		tokenclient.WithBaseURL(srv.URL), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}

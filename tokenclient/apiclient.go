@@ -1,11 +1,8 @@
 package tokenclient
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
-	"mime"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,53 +11,37 @@ import (
 	"github.com/flinkskit/flinks-token-go/api"
 )
 
-// NewAPIClient returns the generated client for server ("https://toolbox-api.private.fin.ag"),
-// with SecretKeyEditor and an HTTP client like NewHTTPClient's, which opts may replace (keep its
-// CheckRedirect refusing redirects: Go forwards the key). On the token operation only, that client
-// reads at most MaxResponseBytes of a body, and answers one labelled JSON that is not JSON (a
-// proxy's HTML page) with TokenFromResponse's *APIError. Its errors match ErrInvalidConfig.
-func NewAPIClient(server, secretKey string, opts ...api.ClientOption) (*api.ClientWithResponses, error) {
+// NewAPIClient returns the generated client for server ("https://toolbox-api.private.fin.ag") and
+// secretKey, with an HTTP client like NewHTTPClient's that opts may replace. Whatever the options,
+// it checks the server they leave as New checks a base URL, copies the *http.Client (another
+// api.HttpRequestDoer is refused) to refuse redirects, and sends the key only on the token
+// operation's requests to that server. There it reads at most MaxResponseBytes of a body and
+// returns the error GenerateAuthorizeToken returns for one attempt (a ctx without a deadline
+// gets one 60 seconds away), or the response. Its errors match ErrInvalidConfig.
+func NewAPIClient(server, secretKey string,
+	opts ...api.ClientOption) (_ *api.ClientWithResponses, err error) {
 	if err := validateSecretKey(secretKey); err != nil {
 		return nil, err
 	}
 	s := newScrubber(secretKey)
-	if _, err := validateBaseURL(server); err != nil {
-		return nil, s.configError(invalidConfig("%s (NewAPIClient takes the server URL first, then the secret key)", &prefixless{err}))
-	}
-	hc := NewHTTPClient()
-	hc.Transport = &checkedTransport{next: hc.Transport, scrub: s}
-	c, err := api.NewClientWithResponses(server, append([]api.ClientOption{
-		api.WithHTTPClient(hc), api.WithRequestEditorFn(SecretKeyEditor(secretKey))}, opts...)...)
+	defer func() { err = s.configError(err) }()
+	c, err := api.NewClientWithResponses(server,
+		append([]api.ClientOption{api.WithHTTPClient(defaultHTTPClient())}, opts...)...)
 	if err != nil {
-		return nil, s.configError(invalidConfig("cannot build the generated client: an option failed (%s)", withoutValues(err)))
+		return nil, invalidConfig("an option of the generated client failed (%s)",
+			withoutValues(err))
 	}
+	gen := c.ClientInterface.(*api.Client)
+	u, err := validateBaseURL(gen.Server)
+	if err != nil {
+		return nil, err
+	}
+	hc, ok := gen.Client.(*http.Client)
+	if !ok {
+		return nil, invalidConfig("the HTTP client is a %T, want an *http.Client", gen.Client)
+	}
+	gen.Client = newSender(hc, secretKey, u)
 	return c, nil
-}
-
-type checkedTransport struct {
-	next  http.RoundTripper
-	scrub *scrubber
-}
-
-func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !isTokenRequest(req) {
-		return t.next.RoundTrip(req)
-	}
-	r, err := send(t.next.RoundTrip, req, t.scrub)
-	if err != nil {
-		return nil, err
-	}
-	if mt, _, _ := mime.ParseMediaType(r.HTTPResponse.Header.Get("Content-Type")); strings.Contains(mt, "json") && !json.Valid(r.Body) {
-		_, err := tokenFromResponse(&r, time.Now(), t.scrub)
-		return nil, err
-	}
-	r.HTTPResponse.Body = io.NopCloser(bytes.NewReader(r.Body))
-	return r.HTTPResponse, nil
-}
-
-// CloseIdleConnections closes the wrapped transport's idle connections.
-func (t *checkedTransport) CloseIdleConnections() {
-	(&http.Client{Transport: t.next}).CloseIdleConnections()
 }
 
 // SecretKeyEditor returns a request editor that sets flinks-auth-key to secretKey, and Content-Type
@@ -99,4 +80,20 @@ func isTokenRequest(req *http.Request) bool {
 	rest, ok := strings.CutSuffix(req.URL.EscapedPath(), path[1])
 	i := strings.LastIndexByte(rest, '/')
 	return ok && req.Method == method && i < len(rest)-1 && strings.HasSuffix(rest[:i+1], path[0])
+}
+
+// TokenFromResponse maps a GenerateAuthorizeTokenWithResponse result, reading its body whatever
+// the parser decoded, to a Token expiring TokenLifetime from now, or to an *APIError scrubbed of
+// the key its request carried.
+func TokenFromResponse(resp *api.GenerateAuthorizeTokenResponse) (Token, error) {
+	if resp == nil || resp.HTTPResponse == nil {
+		return Token{}, errors.New("tokenclient: TokenFromResponse got no response")
+	}
+	var key string
+	if req := resp.HTTPResponse.Request; req != nil {
+		if k := req.Header.Get("flinks-auth-key"); validateSecretKey(k) == nil {
+			key = k
+		}
+	}
+	return tokenFromResponse(resp, time.Now(), key, nil)
 }

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
-	"testing/iotest"
+	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
@@ -35,9 +36,9 @@ func TestNewAPIClient(t *testing.T) {
 
 func TestNewAPIClientRefusesBadInput(t *testing.T) {
 	for _, tc := range []struct{ server, key, want string }{
-		{"https://h", "short", "secret key is 5 bytes long"},
-		{testSecretKey, "https://toolbox-api.private.fin.ag", "tokenclient: base URL (36 bytes) has no host; want https://host[:port][/path] (NewAPIClient takes the server URL first, then the secret key)"},
-		{"http://flinks.example", testSecretKey, "base URL uses http for a non-loopback host"},
+		{"https://h", "short", "secret key"},
+		{testSecretKey, "https://toolbox-api.private.fin.ag", "base URL"},
+		{"http://flinks.example", testSecretKey, "base URL"},
 	} {
 		c, err := NewAPIClient(tc.server, tc.key)
 		if c != nil || !errors.Is(err, ErrInvalidConfig) || !strings.HasPrefix(err.Error(), "tokenclient: ") || !strings.Contains(err.Error(), tc.want) {
@@ -46,7 +47,7 @@ func TestNewAPIClientRefusesBadInput(t *testing.T) {
 		assertClean(t, err, testSecretKey)
 	}
 	failing := func(*api.Client) error { return errors.New("no") }
-	if _, err := NewAPIClient("https://h", testSecretKey, failing); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "an option failed (no)") {
+	if _, err := NewAPIClient("https://h", testSecretKey, failing); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "(no)") {
 		t.Errorf("got %v", err)
 	}
 	naming := func(*api.Client) error { return errors.New("rejected key " + testSecretKey) }
@@ -129,66 +130,134 @@ func TestAuthorizeNeverSeesTheSecretKey(t *testing.T) {
 	}
 }
 
-type closeCounter struct {
-	http.RoundTripper
-	closed int
+// mintVia mints through ac and TokenFromResponse.
+func mintVia(ctx context.Context, ac *api.ClientWithResponses) (Token, error) {
+	resp, err := ac.GenerateAuthorizeTokenWithResponse(ctx, testCustomerID, nil)
+	if err != nil {
+		return Token{}, err
+	}
+	return TokenFromResponse(resp)
 }
 
-func (c *closeCounter) CloseIdleConnections() { c.closed++ }
-
-func TestCheckedTransport(t *testing.T) {
-	answer := func(status int, label string, body io.Reader) roundTripFunc {
-		return func(r *http.Request) (*http.Response, error) {
-			return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {label}}, Body: io.NopCloser(body), Request: r}, nil
-		}
-	}
-	req := httptest.NewRequest(http.MethodPost, "https://flinks.example"+tokenPath, nil)
-	for _, tc := range []struct {
-		name string
-		rt   roundTripFunc
-		want string // error text, "" for a response
-	}{
-		{"JSON", answer(502, "application/json", strings.NewReader(`{"Message":"down"}`)), ""},
-		{"HTML", answer(502, "text/html", strings.NewReader(`<html>`)), ""},
-		{"HTML labelled JSON", answer(502, "application/problem+json", strings.NewReader(`<html>`)), "tokenclient: Flinks answered 502 Bad Gateway; Flinks is failing; retry later"},
-		{"too large", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes+1))), "tokenclient: Flinks answered 200 OK: response body too large"},
-		{"Authorize: HTML labelled JSON", answer(200, "application/json", strings.NewReader(`<html>`)), ""},
-		{"Authorize: too large", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes+1))), ""},
-		{"largest", answer(200, "text/plain", strings.NewReader(strings.Repeat(" ", MaxResponseBytes))), ""},
-		{"read error", answer(200, "text/plain", iotest.ErrReader(errors.New("reset by "+testSecretKey))), "tokenclient: reading the response from https://flinks.example failed: reset by [REDACTED]; check network access to Flinks"},
-		{"transport error", func(*http.Request) (*http.Response, error) {
-			return nil, fmt.Errorf("bad header %s: %w", testSecretKey, context.Canceled)
-		},
-			"tokenclient: request to https://flinks.example failed: bad header [REDACTED]: context canceled; check network access to Flinks"},
-	} {
-		r, passed := req, strings.HasPrefix(tc.name, "Authorize")
-		if passed {
-			r = httptest.NewRequest(http.MethodPost, "https://flinks.example"+authorizePath, nil)
-		}
-		var sent io.ReadCloser // the body as the transport below answered it
-		next := roundTripFunc(func(r *http.Request) (resp *http.Response, err error) {
-			if resp, err = tc.rt(r); resp != nil {
-				sent = resp.Body
+// Whatever *http.Client the caller passes, no redirect is followed and the key goes only to the
+// token operation on the configured host.
+func TestAPIClientRefusesRedirects(t *testing.T) {
+	var elsewhere atomic.Int64
+	target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		_, _ = w.Write([]byte(okBody))
+	}))
+	defer target.Close()
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		_, f := setup(t, reply{status: code, header: map[string]string{"Location": target.URL + tokenPath}})
+		for name, hc := range map[string]*http.Client{"default": nil,
+			"ordinary": {Timeout: 10 * time.Second}, "httptest": target.Client()} {
+			var opts []api.ClientOption
+			if hc != nil {
+				opts = append(opts, api.WithHTTPClient(hc))
 			}
-			return resp, err
-		})
-		resp, err := (&checkedTransport{next: next, scrub: newScrubber(testSecretKey)}).RoundTrip(r)
-		if tc.want == "" {
+			ac, err := NewAPIClient(f.server.URL, testSecretKey, opts...)
 			if err != nil {
-				t.Errorf("%s: %v", tc.name, err)
-			} else if b, _ := io.ReadAll(resp.Body); len(b) == 0 || (resp.Body == sent) != passed {
-				t.Errorf("%s: the body is gone, or (un)buffered against the rule (passed through: %t)", tc.name, resp.Body == sent)
+				t.Fatal(err)
 			}
-			continue
-		}
-		if resp != nil || err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.HasPrefix(tc.name, "transport") && !errors.Is(err, context.Canceled) {
-			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
+			_, err = mintVia(t.Context(), ac)
+			if e, ok := errors.AsType[*APIError](err); !ok || e.StatusCode != code || e.Location == "" {
+				t.Errorf("%d, %s client: got %v, want the %d", code, name, err, code)
+			}
+			if hc != nil && hc.CheckRedirect != nil {
+				t.Errorf("%s: NewAPIClient changed the caller's client", name)
+			}
 		}
 	}
-	cc := &closeCounter{}
-	(&checkedTransport{next: cc}).CloseIdleConnections()
-	(&checkedTransport{next: roundTripFunc(nil)}).CloseIdleConnections()
-	if cc.closed != 1 {
-		t.Errorf("CloseIdleConnections reached the transport %d times, want 1", cc.closed)
+	if elsewhere.Load() != 0 {
+		t.Errorf("the redirect target got %d requests", elsewhere.Load())
+	}
+}
+
+func TestAPIClientKeyOnlyToTheConfiguredHost(t *testing.T) {
+	var seen atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(r.Host + " " + r.Header.Get("flinks-auth-key"))
+		_, _ = w.Write([]byte(okBody))
+	}))
+	defer srv.Close()
+	ac, err := NewAPIClient("http://localhost:1", testSecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := func(_ context.Context, req *http.Request) error {
+		req.URL.Host = strings.TrimPrefix(srv.URL, "http://")
+		return nil
+	}
+	_, _ = ac.GenerateAuthorizeTokenWithResponse(t.Context(), testCustomerID, nil, moved)
+	if got, _ := seen.Load().(string); got == "" || strings.Contains(got, testSecretKey) {
+		t.Errorf("a request moved to another host: got %q, want it sent without the key", got)
+	}
+}
+
+// The server the options leave is checked, and so is the HTTP client they leave.
+func TestAPIClientChecksTheEffectiveServer(t *testing.T) {
+	for _, opt := range []api.ClientOption{api.WithBaseURL("http://flinks-proxy.internal:8080"),
+		api.WithBaseURL("http://192.0.2.10"), api.WithBaseURL("ftp://flinks.example"),
+		api.WithHTTPClient(roundTripDoer{})} {
+		c, err := NewAPIClient("https://flinks.example", testSecretKey, opt)
+		if c != nil || !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("got %v, %v, want an ErrInvalidConfig", c, err)
+		}
+	}
+	if _, err := NewAPIClient("https://x.example", testSecretKey,
+		api.WithBaseURL("http://127.0.0.1:1")); err != nil {
+		t.Errorf("a loopback base URL: %v", err)
+	}
+}
+
+type roundTripDoer struct{}
+
+func (roundTripDoer) Do(*http.Request) (*http.Response, error) { return nil, nil }
+
+// The same failure gives the same error from both paths.
+func TestOneErrorShape(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		rep     reply
+		timeout bool
+	}{
+		{"dropped connection", drop, false},
+		{"503", statusReply(503), false},
+		{"timeout", ok200, true},
+	} {
+		_, f := setup(t, tc.rep)
+		if tc.timeout {
+			f.handler = func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+		}
+		c := newTestClient(t, f.server.URL, noRetry)
+		ac, err := NewAPIClient(f.server.URL, testSecretKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errs []error
+		for _, mint := range []func(context.Context) (Token, error){c.GenerateAuthorizeToken,
+			func(ctx context.Context) (Token, error) { return mintVia(ctx, ac) }} {
+			ctx, cancel := t.Context(), context.CancelFunc(func() {})
+			if tc.timeout {
+				ctx, cancel = context.WithTimeout(ctx, 100*time.Millisecond)
+			}
+			_, err := mint(ctx)
+			cancel()
+			errs = append(errs, err)
+		}
+		a, b := errs[0], errs[1]
+		_, aNet := errors.AsType[net.Error](a)
+		_, bNet := errors.AsType[net.Error](b)
+		_, aAPI := errors.AsType[*APIError](a)
+		_, bAPI := errors.AsType[*APIError](b)
+		if a == nil || b == nil || a.Error() != b.Error() || aNet != bNet || aAPI != bAPI ||
+			errors.Is(a, context.DeadlineExceeded) != tc.timeout ||
+			errors.Is(b, context.DeadlineExceeded) != tc.timeout {
+			t.Errorf("%s:\n Client %v\n   API  %v", tc.name, a, b)
+		}
+		if strings.Contains(fmt.Sprint(a, b), testCustomerID) {
+			t.Errorf("%s: an error names the customer-id path: %v", tc.name, b)
+		}
 	}
 }

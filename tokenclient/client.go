@@ -3,32 +3,25 @@ package tokenclient
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
-	"slices"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
 )
 
-// MaxResponseBytes bounds how much of a response body is read.
-const MaxResponseBytes = 1 << 20
-
 // Client mints authorize tokens for one customer id; it is safe for concurrent use.
 type Client struct {
-	scrub           *scrubber
-	server, connect string        // the base URL ending in "/", and ConnectURL's
-	request         *http.Request // built once; each call copies it
-	hc              *http.Client
-	retry           RetryPolicy
-	logger          *slog.Logger
-	callTimeout     time.Duration
-	timeout         error // the cause of a call the call timeout cut
+	s                         *sender
+	instance, server, connect string        // the base URL ending in "/", and ConnectURL's
+	request                   *http.Request // built once; each call copies it
+	retry                     RetryPolicy
+	logger                    *slog.Logger
 }
 
 // New returns a Client for customerID (the GUID Flinks gave you) and secretKey. Its errors match
@@ -39,200 +32,214 @@ func New(customerID, secretKey string, opts ...Option) (_ *Client, err error) {
 	}
 	s := newScrubber(secretKey)
 	defer func() { err = s.configError(err) }()
-	o := options{instance: defaultInstance, retry: RetryPolicy{}.withDefaults(), callTimeout: defaultCallTimeout}
+	o := options{instance: defaultInstance}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
 		}
 	}
 	// The checks describe a value, never repeat it: it may be the secret key, in the wrong place.
-	server := o.baseURL
-	switch {
-	case !guid.MatchString(customerID):
-		err = invalidConfig("customer id (%d bytes) is not a GUID: want the xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx value Flinks gave you; New takes the customer id first, then the secret key", len(customerID))
-	case o.retry.MaxAttempts < 1 || min(o.retry.BaseDelay, o.retry.MaxDelay, o.retry.MaxRetryAfter) < 0:
-		err = invalidConfig("retry policy %+v has a negative field; use WithoutRetry to turn retries off", o.retry)
-	case o.callTimeout <= 0:
-		err = invalidConfig("call timeout %v: want more than 0; pass a context with a deadline for a call-by-call bound", o.callTimeout)
-	case strings.ContainsFunc(o.userAgent, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		err = invalidConfig("user agent suffix %q contains control characters", o.userAgent)
-	case server != "":
-		_, err = validateBaseURL(server)
-	case !dnsLabel.MatchString(o.instance): // a host under private.fin.ag
-		err = invalidConfig("instance (%d bytes) is not a single DNS label of letters, digits and inner hyphens, at most 63 bytes; use a name such as toolbox, sandbox or your production instance", len(o.instance))
-	default:
-		server = instanceURL(o.instance)
+	for _, c := range []struct {
+		bad bool
+		msg string
+	}{
+		{!guid.MatchString(customerID), fmt.Sprintf("customer id (%d bytes) is not a GUID",
+			len(customerID))},
+		{o.retry.negative(), fmt.Sprintf("retry policy %+v has a negative field", o.retry)},
+		{strings.ContainsFunc(o.userAgent, isControl),
+			fmt.Sprintf("user agent suffix %q contains control characters", o.userAgent)},
+		{o.baseURL == "" && !dnsLabel.MatchString(o.instance), fmt.Sprintf("instance (%d bytes) "+
+			"is not a DNS label of letters, digits and inner hyphens, at most 63 bytes",
+			len(o.instance))},
+	} {
+		if c.bad {
+			return nil, invalidConfig("%s", c.msg)
+		}
 	}
+	u, err := validateBaseURL(cmp.Or(o.baseURL, instanceURL(o.instance)))
 	if err != nil {
 		return nil, err
 	}
-	u, err := validateBaseURL(cmp.Or(o.connectURL, o.baseURL, "https://"+strings.ToLower(o.instance)+"-iframe.private.fin.ag"))
+	cu, err := validateBaseURL(cmp.Or(o.connectURL, o.baseURL,
+		"https://"+strings.ToLower(o.instance)+"-iframe.private.fin.ag"))
 	if err != nil {
 		return nil, err
 	}
-	connect := strings.TrimSuffix(u.String(), "/") // ConnectURL's base
-	server = strings.TrimSuffix(server, "/") + "/" // else the builder drops the last path segment
+	server := strings.TrimSuffix(u.String(), "/") + "/" // else the builder drops the last segment
 	req, err := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil)
 	if err != nil {
-		return nil, invalidConfig("cannot build a request for the base URL and customer id (%s)", withoutValues(err))
+		return nil, invalidConfig("cannot build a request for the base URL and customer id (%s)",
+			withoutValues(err))
 	}
 	setTokenHeaders(req, secretKey)
 	req.Header.Set("User-Agent", strings.TrimSpace("flinks-token-go/1 "+o.userAgent))
-	hc := defaultHTTPClient()
-	if o.httpClient != nil {
-		copied := *o.httpClient
-		copied.CheckRedirect = refuseRedirect
-		hc = &copied
-	}
-	return &Client{scrub: s, server: server, connect: connect, request: req,
-		hc: hc, retry: o.retry, logger: o.logger, callTimeout: o.callTimeout, timeout: &textError{
-			msg:     fmt.Sprintf("tokenclient: the call timeout (%v) ran out; pass a context with a deadline, or raise WithCallTimeout", o.callTimeout),
-			matches: []error{context.DeadlineExceeded}, timeout: true}}, nil
+	return &Client{s: newSender(cmp.Or(o.httpClient, defaultHTTPClient()), secretKey, u),
+		instance: o.instance, server: server, connect: strings.TrimSuffix(cu.String(), "/"),
+		request: req, retry: o.retry.withDefaults(), logger: o.logger}, nil
 }
 
 // GenerateAuthorizeToken calls generateAuthorizeToken for a fresh single-use token, retrying as the
-// RetryPolicy says. Its error is an *APIError for an answer without a token; one matching ctx.Err()
-// (context.DeadlineExceeded for the call timeout) that wraps the last ended attempt's error, if
-// any; or a net.Error naming the host, not the URL.
+// RetryPolicy says; a ctx without a deadline gets one 60 seconds away. Its error is the last
+// attempt's: an *APIError for an answer without a token, or a net.Error naming the host, not the
+// URL. After more than one attempt it says how many, and which ctx error ended the call.
 func (c *Client) GenerateAuthorizeToken(ctx context.Context) (Token, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, c.callTimeout, c.timeout)
+		ctx, cancel = context.WithTimeout(ctx, defaultTimeout)
 		defer cancel()
 	}
 	var last error // the error of the last attempt that ended on its own
-	for attempt := 1; ; attempt++ {
-		tok, err := c.attempt(ctx)
-		if err == nil {
-			return tok, nil
-		} else if ctx.Err() != nil {
-			if !errors.Is(err, ctx.Err()) {
-				last = err
-			}
-			return Token{}, c.interrupted(ctx, attempt, last)
+	for n := 1; ; n++ {
+		start := time.Now()
+		req := c.request.WithContext(ctx)
+		req.Header = req.Header.Clone() // a RoundTripper may add headers
+		tok, resp, err := c.s.mint(req, n)
+		stop := err == nil || ctx.Err() != nil || !retryable(err) || n >= c.retry.MaxAttempts
+		var retryAfter time.Duration
+		if e, ok := err.(*APIError); ok {
+			retryAfter = e.RetryAfter
+		}
+		wait := c.retry.delay(n, retryAfter, fullJitter)
+		c.log(ctx, n, resp, time.Since(start), err, wait, stop)
+		if stop {
+			return tok, stopped(ctx, err, n, last)
 		}
 		last = err
-		var retryAfter time.Duration
-		if apiErr, ok := errors.AsType[*APIError](err); ok {
-			apiErr.Attempts, retryAfter = attempt, apiErr.RetryAfter
-			if !slices.Contains(retryableStatus, apiErr.StatusCode) || attempt >= c.retry.MaxAttempts {
-				return Token{}, err
-			}
-		} else if attempt >= c.retry.MaxAttempts {
-			return Token{}, fmt.Errorf("tokenclient: gave up after %d attempts: %w", attempt, &prefixless{err})
-		}
-		wait := c.retry.delay(attempt, retryAfter, fullJitter)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= wait {
-			return Token{}, fmt.Errorf("tokenclient: gave up: the next attempt, in %v, would not start before the deadline (%w); the last one: %w",
-				wait.Round(time.Millisecond), context.DeadlineExceeded, &prefixless{err})
-		}
-		if c.logger != nil {
-			c.logger.LogAttrs(ctx, slog.LevelWarn, "tokenclient: attempt failed, retrying",
-				slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
+		if deadline, _ := ctx.Deadline(); time.Until(deadline) <= wait {
+			return Token{}, fmt.Errorf("%w (attempts: %d, the next in %v, after the deadline: %w)",
+				err, n, wait.Round(time.Millisecond), context.DeadlineExceeded)
 		}
 		select {
 		case <-ctx.Done():
-			return Token{}, c.interrupted(ctx, attempt, last)
+			return Token{}, fmt.Errorf("%w (attempts: %d, then %w)", err, n, ctx.Err())
 		case <-time.After(wait):
 		}
 	}
 }
 
-// interrupted reports a call ctx ended during attempt n or the wait after.
-func (c *Client) interrupted(ctx context.Context, n int, last error) error {
-	cause := ctx.Err()
-	if context.Cause(ctx) == c.timeout {
-		cause = c.timeout
+// stopped returns the error of a call that stopped after attempt n failed with err, and the
+// attempt before with last.
+func stopped(ctx context.Context, err error, n int, last error) error {
+	if err == nil || n == 1 {
+		return err
 	}
-	if last == nil {
-		return fmt.Errorf("tokenclient: generate authorize token: %w", &prefixless{cause})
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w (attempts: %d, then %w)", last, n-1, ctx.Err())
 	}
-	return fmt.Errorf("tokenclient: gave up during attempt %d: %w; the last attempt that ended: %w", n, &prefixless{cause}, &prefixless{last})
+	return fmt.Errorf("%w (attempts: %d)", err, n)
 }
 
-// prefixless wraps an error without repeating the package prefix in the text.
-type prefixless struct{ error }
-
-func (e *prefixless) Error() string { return strings.TrimPrefix(e.error.Error(), "tokenclient: ") }
-func (e *prefixless) Unwrap() error { return e.error }
-
-func (c *Client) attempt(ctx context.Context) (Token, error) {
-	req := c.request.WithContext(ctx)
-	req.Header = req.Header.Clone() // a RoundTripper may add headers
-	resp, err := send(c.hc.Do, req, c.scrub)
-	if err != nil {
-		return Token{}, err
+// log records attempt n, retried after wait unless stop, at Debug level, or Warn if retried.
+func (c *Client) log(ctx context.Context, n int, resp *api.GenerateAuthorizeTokenResponse,
+	d time.Duration, err error, wait time.Duration, stop bool) {
+	if c.logger == nil {
+		return
 	}
-	return tokenFromResponse(&resp, time.Now(), c.scrub)
+	level, msg := slog.LevelWarn, "tokenclient: attempt failed, retrying"
+	attrs := []slog.Attr{slog.Int("attempt", n), slog.Duration("duration", d)}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode()))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	if stop {
+		level, msg = slog.LevelDebug, "tokenclient: attempt ended"
+	} else {
+		attrs = append(attrs, slog.Duration("wait", wait))
+	}
+	c.logger.LogAttrs(ctx, level, msg, attrs...)
 }
 
-// send sends req with do and reads at most MaxResponseBytes of the body. Its errors name the host
-// alone: the path holds the customer id, which is the secret key when the two are swapped.
-func send(do func(*http.Request) (*http.Response, error), req *http.Request, s *scrubber) (api.GenerateAuthorizeTokenResponse, error) {
-	failed := func(what string, err error) error {
-		return s.scrubError(what+req.URL.Scheme+"://"+req.URL.Host+" failed", err, "check network access to Flinks")
-	}
-	resp, err := do(req)
-	if err != nil {
-		return api.GenerateAuthorizeTokenResponse{}, failed("request to ", err)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
-	_ = resp.Body.Close()
-	if err != nil {
-		return api.GenerateAuthorizeTokenResponse{}, failed("reading the response from ", err)
-	} else if len(body) > MaxResponseBytes {
-		return api.GenerateAuthorizeTokenResponse{}, errorFromResponse(&api.GenerateAuthorizeTokenResponse{HTTPResponse: resp}, ErrResponseTooLarge, time.Now(), s)
-	}
-	return api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}, nil
+// The {instance} server of openapi.yaml (a test keeps them so), spelled out: oapi-codegen names its
+// server-URL helper after prose Flinks may reword.
+const (
+	serverTemplate  = "https://{instance}-api.private.fin.ag"
+	defaultInstance = "toolbox"
+	minKeyLen       = 8
+)
+
+func instanceURL(instance string) string {
+	return strings.Replace(serverTemplate, "{instance}", strings.ToLower(instance), 1)
 }
+
+// Go's regexp runs in linear time.
+var (
+	guid     = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
+	dnsLabel = regexp.MustCompile(`^[0-9a-zA-Z]([0-9a-zA-Z-]{0,61}[0-9a-zA-Z])?$`)
+)
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// validateSecretKey accepts the keys the scrubber can hide. Its errors describe the key, never
+// repeat it.
+func validateSecretKey(key string) error {
+	if i := strings.IndexFunc(key, func(r rune) bool { return r < 0x20 || r >= 0x7f }); i >= 0 {
+		return invalidConfig("secret key has a byte that is not printable ASCII at byte %d of %d",
+			i+1, len(key))
+	}
+	if strings.TrimSpace(key) != key {
+		return invalidConfig("secret key starts or ends with white space")
+	}
+	if len(key) < minKeyLen {
+		return invalidConfig("secret key is %d bytes long, want at least %d", len(key), minKeyLen)
+	}
+	return nil
+}
+
+// validateBaseURL accepts https, and http only for loopback hosts (fakes). Its errors describe
+// the URL, never repeat it: it may be the secret key, in the wrong place.
+func validateBaseURL(raw string) (*url.URL, error) {
+	const want = "want https://host[:port][/path]"
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, invalidConfig("base URL does not parse (%s); %s", withoutValues(err), want)
+	}
+	host := u.Hostname()
+	loopback := strings.EqualFold(host, "localhost") || net.ParseIP(host).IsLoopback()
+	for _, c := range []struct {
+		bad bool
+		msg string
+	}{
+		{host == "", "has no host"},
+		{u.User != nil, "has user info"},
+		{u.RawQuery != "" || u.Fragment != "" || u.ForceQuery, "has a query or fragment"},
+		{u.Scheme == "http" && !loopback, "uses http for a host that is not loopback"},
+		{u.Scheme != "https" && u.Scheme != "http", "has a scheme other than https or http"},
+	} {
+		if c.bad {
+			return nil, invalidConfig("base URL (%d bytes) %s; %s", len(raw), c.msg, want)
+		}
+	}
+	return u, nil
+}
+
+// withoutValues returns the text of a net/url error without the values it quotes (the URL, `invalid
+// port ":x"`), which may hold a secret.
+func withoutValues(err error) string {
+	if ue, ok := err.(*url.Error); ok {
+		err = ue.Err
+	}
+	msg, _, _ := strings.Cut(err.Error(), `"`)
+	return oneLine(strings.TrimSpace(msg))
+}
+
+// Token calls GenerateAuthorizeToken, so that a *Client is a TokenSource.
+func (c *Client) Token(ctx context.Context) (Token, error) { return c.GenerateAuthorizeToken(ctx) }
 
 // Format prints the Client's destination, never its secret key, for every verb.
 func (c Client) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "tokenclient.Client{server: %q, secretKey: %s}", c.server, redacted)
 }
 
-// ConnectURL returns the Connect iframe URL spending tok: https://{instance}-iframe.private.fin.ag
-// (or WithConnectBaseURL's URL, else WithBaseURL's, where flinkstest serves a stand-in page), then
-// /v2/?authorizeToken=… and params sorted. It refuses an empty or expired tok, or an authorizeToken param.
-func (c *Client) ConnectURL(tok Token, params url.Values) (string, error) {
-	switch {
-	case tok.Value == "":
-		return "", errors.New("tokenclient: ConnectURL needs a token; call GenerateAuthorizeToken first")
-	case !tok.ExpiresAt.IsZero() && !tok.Valid():
-		return "", errors.New("tokenclient: the authorize token has expired; mint a fresh one")
-	case params.Has("authorizeToken"):
-		return "", invalidConfig("Connect parameters must not set authorizeToken; it comes from the token")
-	}
-	query := "authorizeToken=" + url.QueryEscape(tok.Value)
-	if extra := params.Encode(); extra != "" {
-		query += "&" + extra
-	}
-	return c.connect + "/v2/?" + query, nil
+// LogValue logs the Client's instance and host, never its secret key.
+func (c *Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("instance", c.instance), slog.String("host", c.s.origin))
 }
 
-// TokenLifetime is how long Flinks keeps an unused authorize token valid after issuing it.
-const TokenLifetime = 30 * time.Minute
-
-// Token is a single-use Flinks authorize token.
-type Token struct {
-	// Value goes into the Connect iframe URL as authorizeToken, or into flinks-auth-key on /Authorize.
-	Value string
-	// ExpiresAt is the local receipt time plus TokenLifetime, an upper bound: Flinks counts from earlier.
-	ExpiresAt time.Time
-}
-
-// Valid reports whether t has a value and has not reached ExpiresAt.
-func (t Token) Valid() bool { return t.Value != "" && time.Now().Before(t.ExpiresAt) }
-
-// TokenSource supplies fresh single-use authorize tokens: a *Client mints one per call, a *Pool
-// hands out one minted ahead of time.
-type TokenSource interface {
-	// Token returns a token no one else has been given.
-	Token(ctx context.Context) (Token, error)
-}
-
-// Token calls GenerateAuthorizeToken, so that a *Client is a TokenSource.
-func (c *Client) Token(ctx context.Context) (Token, error) { return c.GenerateAuthorizeToken(ctx) }
+// CloseIdleConnections closes the idle connections of the Client's HTTP client, for the default one
+// those every Client shares; otherwise one lives up to 90 seconds after its last use.
+func (c *Client) CloseIdleConnections() { c.s.hc.CloseIdleConnections() }
 
 // Token calls Get, so that a *Pool is a TokenSource.
 func (p *Pool) Token(ctx context.Context) (Token, error) { return p.Get(ctx) }

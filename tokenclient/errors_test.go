@@ -2,6 +2,7 @@ package tokenclient
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -11,28 +12,39 @@ import (
 	"testing"
 )
 
-func TestAPIErrorText(t *testing.T) {
+// The one test of the wording of each error kind; the others assert types and fields.
+func TestErrorWording(t *testing.T) {
+	_, badID := New("x", testSecretKey)
+	s := newScrubber(testSecretKey)
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
 	for _, tc := range []struct {
-		e    APIError
+		err  error
 		want string
 	}{
-		{APIError{StatusCode: 401, FlinksCode: "UNAUTHORIZED", Message: "You must provide a valid auth key"},
-			"tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a valid auth key); check the secret key, and that it belongs to this customer id and instance"},
-		{APIError{StatusCode: 403, Message: "no"}, "tokenclient: Flinks answered 403 Forbidden (no); check the secret key, and that it belongs to this customer id and instance"},
-		{APIError{StatusCode: 404, FlinksCode: "X"}, "tokenclient: Flinks answered 404 Not Found (X); check the customer id, the instance and the base URL"},
-		{APIError{StatusCode: 302, Location: "https://elsewhere.example/"}, "tokenclient: Flinks answered 302 Found; redirect to https://elsewhere.example/ not followed (it would forward the secret key); point the client at the final URL"},
-		{APIError{StatusCode: 300}, "tokenclient: Flinks answered 300 Multiple Choices; redirect not followed (it would forward the secret key); point the client at the final URL"},
-		{APIError{StatusCode: 399}, "tokenclient: Flinks answered 399 ; redirect not followed (it would forward the secret key); point the client at the final URL"},
-		{APIError{StatusCode: 400}, "tokenclient: Flinks answered 400 Bad Request"},
-		{APIError{StatusCode: 429, Attempts: 3}, "tokenclient: Flinks answered 429 Too Many Requests (after 3 attempts); Flinks is rate limiting; slow down and retry later"},
-		{APIError{StatusCode: 499, Attempts: 1}, "tokenclient: Flinks answered 499 "},
-		{APIError{StatusCode: 500, Attempts: 2}, "tokenclient: Flinks answered 500 Internal Server Error (after 2 attempts); Flinks is failing; retry later"},
-		{APIError{StatusCode: 200, Err: fmt.Errorf("%w: no Token in the body", ErrMalformedResponse)},
-			"tokenclient: Flinks answered 200 OK: malformed response: no Token in the body; the answer does not match the Flinks spec; check the base URL"},
-		{APIError{StatusCode: 502, Err: ErrResponseTooLarge},
-			"tokenclient: Flinks answered 502 Bad Gateway: response body too large; the body exceeded 1048576 bytes; check that the base URL points at Flinks"},
+		{&APIError{StatusCode: 401, FlinksCode: "UNAUTHORIZED", Message: "You must provide a valid auth key"},
+			"tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a valid auth key)"},
+		{&APIError{StatusCode: 404, Message: "no"}, "tokenclient: Flinks answered 404 Not Found (no)"},
+		{&APIError{StatusCode: 399}, "tokenclient: Flinks answered 399 "},
+		{&APIError{StatusCode: 302, Location: "https://elsewhere.example/"},
+			"tokenclient: Flinks answered 302 Found; redirect to https://elsewhere.example/ not followed"},
+		{&APIError{StatusCode: 200, Err: fmt.Errorf("%w: no Token in the body", ErrMalformedResponse)},
+			"tokenclient: Flinks answered 200 OK: malformed response: no Token in the body"},
+		{&APIError{StatusCode: 502, Err: ErrResponseTooLarge},
+			"tokenclient: Flinks answered 502 Bad Gateway: response body too large"},
+		{badID, "tokenclient: customer id (1 bytes) is not a GUID"},
+		{s.scrubError("request to https://h failed", refused),
+			"tokenclient: request to https://h failed: dial tcp: connection refused"},
+		{s.scrubError("request to https://h failed", x509.UnknownAuthorityError{}),
+			"tokenclient: request to https://h failed: the server's certificate is not trusted: " +
+				"x509: certificate signed by unknown authority"},
+		{stopped(context.Background(), &APIError{StatusCode: 503}, 3, &APIError{StatusCode: 503}),
+			"tokenclient: Flinks answered 503 Service Unavailable (attempts: 3)"},
+		{stopped(cancelled, refused, 2, &APIError{StatusCode: 503}),
+			"tokenclient: Flinks answered 503 Service Unavailable (attempts: 1, then context canceled)"},
 	} {
-		if got := tc.e.Error(); got != tc.want {
+		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("got  %q\nwant %q", got, tc.want)
 		}
 	}
@@ -65,24 +77,30 @@ func (e *timeoutError) Temporary() bool { return false }
 
 func TestScrubError(t *testing.T) {
 	s := newScrubber(testSecretKey)
-	urlErr := &url.Error{Op: "Post", URL: "https://h/v3/" + testCustomerID, Err: &timeoutError{"read " + testSecretKey + "\ntimeout"}}
+	leaky := &timeoutError{"read " + testSecretKey + "\ntimeout"}
+	urlErr := &url.Error{Op: "Post", URL: "https://h/v3/" + testCustomerID, Err: leaky}
+	clean := &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
 	for _, tc := range []struct {
 		in      error
 		text    string
 		is      []error
 		timeout bool
+		wraps   error // what errors.Unwrap reaches, nil when the text held the key
 	}{
-		{urlErr, "read [REDACTED] timeout", nil, true},
-		{fmt.Errorf("x %w", context.DeadlineExceeded), "x context deadline exceeded", []error{context.DeadlineExceeded}, true},
-		{context.Canceled, "context canceled", []error{context.Canceled}, false},
-		{fmt.Errorf("%w, %w", ErrResponseTooLarge, ErrMalformedResponse), "tokenclient: response body too large, tokenclient: malformed response", []error{ErrResponseTooLarge, ErrMalformedResponse}, false},
-		{io.ErrUnexpectedEOF, "unexpected EOF", nil, false},
+		{urlErr, "read [REDACTED] timeout", nil, true, nil},
+		{fmt.Errorf("x %w", context.DeadlineExceeded), "x context deadline exceeded",
+			[]error{context.DeadlineExceeded}, true, context.DeadlineExceeded},
+		{fmt.Errorf("%w %s", context.Canceled, testSecretKey), "context canceled [REDACTED]",
+			[]error{context.Canceled}, false, nil},
+		{io.ErrUnexpectedEOF, "unexpected EOF", []error{io.ErrUnexpectedEOF}, false, io.ErrUnexpectedEOF},
+		{clean, clean.Error(), []error{os.ErrDeadlineExceeded}, true, clean},
 	} {
-		err := s.scrubError("doing", tc.in, "retry")
-		if want := "tokenclient: doing: " + tc.text + "; retry"; err.Error() != want {
+		err := s.scrubError("doing", tc.in)
+		if want := "tokenclient: doing: " + tc.text; err.Error() != want {
 			t.Errorf("got %q, want %q", err, want)
 		}
-		for _, target := range []error{context.Canceled, context.DeadlineExceeded, ErrResponseTooLarge, ErrMalformedResponse, ErrUnauthorized, os.ErrDeadlineExceeded} {
+		for _, target := range []error{context.Canceled, context.DeadlineExceeded, io.ErrUnexpectedEOF,
+			ErrUnauthorized, os.ErrDeadlineExceeded} {
 			want := false
 			for _, m := range tc.is {
 				want = want || m == target
@@ -95,8 +113,12 @@ func TestScrubError(t *testing.T) {
 		if !ok || ne.Timeout() != tc.timeout {
 			t.Errorf("%v: Timeout() = %v, want %v", err, ok && ne.Timeout(), tc.timeout)
 		}
-		if errors.Unwrap(err) != nil {
-			t.Errorf("%v unwraps to the original", err)
+		if inner := errors.Unwrap(err); !errors.Is(inner, tc.wraps) || (inner == nil) != (tc.wraps == nil) {
+			t.Errorf("%v unwraps to %v, want %v", err, inner, tc.wraps)
 		}
+		assertClean(t, err, testSecretKey)
+	}
+	if _, ok := errors.AsType[*net.OpError](s.scrubError("x", clean)); !ok {
+		t.Error("errors.As does not reach a clean *net.OpError")
 	}
 }

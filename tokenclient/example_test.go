@@ -51,7 +51,7 @@ func Example_unauthorized() {
 	fmt.Println(err)
 	// Output:
 	// rejected: UNAUTHORIZED
-	// tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a valid auth key); check the secret key, and that it belongs to this customer id and instance
+	// tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a valid auth key)
 }
 
 func Example_badInput() {
@@ -60,7 +60,7 @@ func Example_badInput() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// tokenclient: instance (10 bytes) is not a single DNS label of letters, digits and inner hyphens, at most 63 bytes; use a name such as toolbox, sandbox or your production instance
+	// tokenclient: instance (10 bytes) is not a DNS label of letters, digits and inner hyphens, at most 63 bytes
 }
 
 // The generated client, wired by NewAPIClient, with the response mapped by

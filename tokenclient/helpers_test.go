@@ -290,3 +290,5 @@ func checkBackoff(t *testing.T, calls []time.Time, first int) {
 type sourceFunc func(context.Context) (Token, error)
 
 func (f sourceFunc) Token(ctx context.Context) (Token, error) { return f(ctx) }
+
+var noRetry = WithRetry(RetryPolicy{MaxAttempts: 1})

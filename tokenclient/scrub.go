@@ -21,6 +21,10 @@ const (
 // finds them in a lower-cased copy of the text.
 type scrubber struct{ forms [][]byte }
 
+// encodeURIComponent turns url.QueryEscape's output into JavaScript's encodeURIComponent's.
+var encodeURIComponent = strings.NewReplacer("+", "%20", "%21", "!", "%27", "'", "%28", "(",
+	"%29", ")", "%2A", "*")
+
 // newScrubber returns the scrubber for key, printable ASCII (New checks), or nil for no key.
 func newScrubber(key string) *scrubber {
 	if key == "" {
@@ -42,18 +46,27 @@ func newScrubber(key string) *scrubber {
 		key,
 		url.QueryEscape(key), // '+' for a space
 		url.PathEscape(key),  // "%20" for a space
-		strings.NewReplacer("+", "%20", "%21", "!", "%27", "'", "%28", "(", "%29", ")", "%2A", "*").Replace(url.QueryEscape(key)), // JavaScript's encodeURIComponent
+		encodeURIComponent.Replace(url.QueryEscape(key)),
 		every.String(),
 		quoted[1 : len(quoted)-1],
 		string(j[1 : len(j)-1]),
 		strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`),
 		escaped.String(), // as strict JSON encoders write it
+		nForm(key),
 	} {
 		if lower := []byte(strings.ToLower(f)); !slices.ContainsFunc(s.forms, func(g []byte) bool { return bytes.Equal(g, lower) }) {
 			s.forms = append(s.forms, lower)
 		}
 	}
 	return s
+}
+
+// nForm is a GUID key as .NET's Guid "N" format writes it, without hyphens; else key.
+func nForm(key string) string {
+	if guid.MatchString(key) {
+		return strings.ReplaceAll(key, "-", "")
+	}
+	return key
 }
 
 func isAlnum(c byte) bool {

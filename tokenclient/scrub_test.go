@@ -17,7 +17,7 @@ func echoes(key string) map[string]string {
 	for i := 0; i < len(key); i++ {
 		fmt.Fprintf(&every, "%%%02X", key[i])
 	}
-	return map[string]string{
+	forms := map[string]string{
 		"as is":                 key,
 		"upper case":            strings.ToUpper(key),
 		"lower case":            strings.ToLower(key),
@@ -33,6 +33,10 @@ func echoes(key string) map[string]string {
 		"quoted in a sentence":  strconv.Quote("the key " + key + " is wrong"),
 		"twice, back to back":   key + key,
 	}
+	if guid.MatchString(key) {
+		forms[".NET's N form"] = strings.ReplaceAll(key, "-", "")
+	}
+	return forms
 }
 
 // uriComponent escapes key as JavaScript's encodeURIComponent does.

@@ -114,7 +114,7 @@ func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
 // passed when the answer is written however slowly the machine runs.
 func TestLatencyBeyondReadTimeout(t *testing.T) {
 	base, _ := start(t, "-read-timeout", readTimeout.String(), "-latency", (2 * readTimeout).String())
-	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(base), tokenclient.WithoutRetry())
+	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(base), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}

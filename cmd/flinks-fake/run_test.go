@@ -52,7 +52,7 @@ func TestServesUntilCancelled(t *testing.T) {
 	}
 
 	client := func(key string) *tokenclient.Client {
-		c, err := tokenclient.New(flinkstest.DefaultCustomerID, key, tokenclient.WithBaseURL("http://"+addr), tokenclient.WithoutRetry())
+		c, err := tokenclient.New(flinkstest.DefaultCustomerID, key, tokenclient.WithBaseURL("http://"+addr), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +94,7 @@ func TestSecretKeysFileWithBOM(t *testing.T) {
 	}
 	base, _ := start(t, "-secret-keys-file", keys)
 	for _, key := range []string{"first-key", "second-key"} {
-		c, err := tokenclient.New(flinkstest.DefaultCustomerID, key, tokenclient.WithBaseURL(base), tokenclient.WithoutRetry())
+		c, err := tokenclient.New(flinkstest.DefaultCustomerID, key, tokenclient.WithBaseURL(base), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package tokenclient
 import (
 	"crypto/tls"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,37 +12,6 @@ import (
 
 	"go.uber.org/goleak"
 )
-
-func TestBackoff(t *testing.T) {
-	p := RetryPolicy{BaseDelay: time.Second, MaxDelay: 5 * time.Second, MaxRetryAfter: 3 * time.Second}
-	same := func(d time.Duration) time.Duration { return d }
-	for _, tc := range []struct {
-		attempt    int
-		retryAfter time.Duration
-		want       time.Duration
-	}{
-		{1, 0, time.Second}, {2, 0, 2 * time.Second}, {3, 0, 4 * time.Second}, {4, 0, 5 * time.Second}, {60, 0, 5 * time.Second},
-		{1, time.Second, time.Second}, {1, 3 * time.Second, 3 * time.Second}, {1, 4 * time.Second, 3 * time.Second},
-	} {
-		if got := p.delay(tc.attempt, tc.retryAfter, same); got != tc.want {
-			t.Errorf("delay(%d, %v): got %v, want %v", tc.attempt, tc.retryAfter, got, tc.want)
-		}
-	}
-	if huge := (RetryPolicy{BaseDelay: 1 << 62, MaxDelay: 1 << 62}); huge.delay(3, 0, same) != 1<<62 {
-		t.Errorf("a backoff at its cap doubled again (and overflowed): %v", huge.delay(3, 0, same))
-	}
-	if d := (RetryPolicy{}).withDefaults(); d != (RetryPolicy{3, 200 * time.Millisecond, 2 * time.Second, 10 * time.Second}) {
-		t.Errorf("defaults: %+v", d)
-	}
-	if fullJitter(0) != 0 || fullJitter(1) != 0 {
-		t.Error("fullJitter of 0 or 1ns is not 0")
-	}
-	for range 100 {
-		if j := fullJitter(time.Second); j < 0 || j >= time.Second {
-			t.Fatalf("fullJitter(1s) = %v", j)
-		}
-	}
-}
 
 func TestRedirectsAreNotFollowed(t *testing.T) {
 	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
@@ -82,12 +52,14 @@ func TestHTTPClients(t *testing.T) {
 			t.Errorf("%s follows redirects", name)
 		}
 	}
-	if NewHTTPClient().Timeout != 60*time.Second || defaultHTTPClient().Timeout != 0 {
-		t.Error("want a 60s request timeout on NewHTTPClient's client only (a Client has its call timeout)")
+	if NewHTTPClient().Timeout != 0 {
+		t.Error("NewHTTPClient's client has a Timeout: a call's context bounds it")
 	}
 	a, b := newTestClient(t, "https://a.example"), newTestClient(t, "https://b.example")
 	own := newTestClient(t, "https://a.example", WithHTTPClient(NewHTTPClient()))
-	if a.hc != b.hc || a.hc != defaultHTTPClient() || own.hc.Transport == a.hc.Transport || NewHTTPClient().Transport == NewHTTPClient().Transport {
+	shared := defaultHTTPClient().Transport
+	if a.s.hc.Transport != shared || b.s.hc.Transport != shared || own.s.hc.Transport == shared ||
+		NewHTTPClient().Transport == NewHTTPClient().Transport {
 		t.Error("default Clients do not share one transport, or other clients do")
 	}
 }
@@ -142,9 +114,29 @@ func TestBrokenRoundTrippers(t *testing.T) {
 			return resp, nil
 		}, "malformed response: body is not JSON"},
 	} {
-		c := newTestClient(t, "https://flinks.example", WithoutRetry(), WithHTTPClient(&http.Client{Transport: tc.rt}))
+		c := newTestClient(t, "https://flinks.example", noRetry, WithHTTPClient(&http.Client{Transport: tc.rt}))
 		if _, err := c.GenerateAuthorizeToken(t.Context()); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error saying %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+func TestNetworkErrors(t *testing.T) {
+	_, f := setup(t, drop, drop, ok200)
+	c := newTestClient(t, f.server.URL+"/prefix", fastRetry)
+	if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil || f.hits.Load() != 3 {
+		t.Fatalf("after two drops: got %v after %d requests, want a token after 3", err, f.hits.Load())
+	}
+	f.replies = []reply{drop}
+	_, err := c.GenerateAuthorizeToken(t.Context())
+	if err == nil || !strings.HasSuffix(err.Error(), " (attempts: 3)") || !strings.Contains(err.Error(), f.server.URL) {
+		t.Fatalf("got %v, want the host and 3 attempts", err)
+	}
+	if strings.Contains(err.Error(), "prefix") || strings.Contains(err.Error(), testCustomerID) {
+		t.Errorf("network error names more than the host: %v", err)
+	}
+	if _, ok := errors.AsType[net.Error](err); !ok {
+		t.Errorf("%v is not a net.Error", err)
+	}
+	assertClean(t, err, testSecretKey)
 }

@@ -171,7 +171,7 @@ func BenchmarkLoopback(b *testing.B) {
 // trust returns hc (nil: a Client's default) trusting srv's certificate.
 func trust(hc *http.Client, srv *httptest.Server) *http.Client {
 	if hc == nil {
-		hc = newHTTPClient()
+		hc = NewHTTPClient()
 	}
 	tr := hc.Transport.(*http.Transport)
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs}
