@@ -261,3 +261,17 @@ func TestOneErrorShape(t *testing.T) {
 		}
 	}
 }
+
+// TokenFromResponse on a 200 does not build the scrubber.
+func BenchmarkTokenFromResponse(b *testing.B) {
+	req := httptest.NewRequest(http.MethodPost, "https://flinks.example"+tokenPath, nil)
+	req.Header.Set("flinks-auth-key", testSecretKey)
+	resp := &api.GenerateAuthorizeTokenResponse{Body: []byte(okBody),
+		HTTPResponse: &http.Response{StatusCode: 200, Header: http.Header{}, Request: req}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := TokenFromResponse(resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -234,7 +234,7 @@ func (c Client) Format(f fmt.State, _ rune) {
 
 // LogValue logs the Client's instance and host, never its secret key.
 func (c *Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("instance", c.instance), slog.String("host", c.s.origin))
+	return slog.GroupValue(slog.String("instance", c.instance), slog.String("host", c.request.URL.Host))
 }
 
 // CloseIdleConnections closes the idle connections of the Client's HTTP client, for the default one

@@ -57,16 +57,32 @@ func TestLogger(t *testing.T) {
 	var buf bytes.Buffer
 	echo := jsonReply(503, `{"Message":"bad key `+testSecretKey+`"}`)
 	_, f := setup(t, echo, ok200)
-	c := newTestClient(t, f.server.URL, fastRetry, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := newTestClient(t, f.server.URL, fastRetry, WithLogger(logger))
 	if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	out := buf.String()
-	if !strings.Contains(out, "attempt failed, retrying") || !strings.Contains(out, "attempt=1") || !strings.Contains(out, "bad key [REDACTED]") {
-		t.Errorf("log: %s", out)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	for i, want := range []string{"level=WARN msg=\"tokenclient: attempt failed, retrying\" attempt=1",
+		"level=DEBUG msg=\"tokenclient: attempt ended\" attempt=2"} {
+		if len(lines) != 2 || !strings.Contains(lines[i], want) || !strings.Contains(lines[i], "duration=") {
+			t.Errorf("log line %d: got %q, want %q and a duration", i, lines, want)
+		}
 	}
-	if strings.Contains(out, testSecretKey) || strings.Contains(out, testToken) {
-		t.Errorf("log holds the key or the token: %s", out)
+	if !strings.Contains(buf.String(), "status=503") || !strings.Contains(buf.String(), "status=200") ||
+		!strings.Contains(buf.String(), "bad key [REDACTED]") {
+		t.Errorf("log: %s", buf.String())
+	}
+	if strings.Contains(buf.String(), testSecretKey) || strings.Contains(buf.String(), testToken) {
+		t.Errorf("log holds the key or the token: %s", buf.String())
+	}
+}
+
+func TestClientLogValue(t *testing.T) {
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "client", newTestClient(t, "https://flinks.example/p"))
+	if want := `"client":{"instance":"toolbox","host":"flinks.example"}`; !strings.Contains(buf.String(), want) {
+		t.Errorf("got %s, want %s", buf.String(), want)
 	}
 }
 
@@ -152,6 +168,7 @@ func TestNewAcceptsGoodInput(t *testing.T) {
 		{"http on localhost", testSecretKey, []Option{WithBaseURL("http://LocalHost:8080")}, "http://LocalHost:8080/"},
 		{"http on 127.0.0.1", testSecretKey, []Option{WithBaseURL("http://127.0.0.1:1")}, "http://127.0.0.1:1/"},
 		{"http on ::1", testSecretKey, []Option{WithBaseURL("http://[::1]:1/")}, "http://[::1]:1/"},
+		{"empty instance", testSecretKey, []Option{WithInstance("")}, "https://toolbox-api.private.fin.ag/"},
 		{"nil option", testSecretKey, []Option{nil}, "https://toolbox-api.private.fin.ag/"},
 	} {
 		if _, err := New(strings.ToUpper(testCustomerID), tc.key, tc.opts...); err != nil {

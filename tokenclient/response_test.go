@@ -1,8 +1,10 @@
 package tokenclient
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -172,5 +174,20 @@ func TestTokenValid(t *testing.T) {
 		if got := tc.tok.Valid(); got != tc.want {
 			t.Errorf("%+v.Valid() = %v", tc.tok, got)
 		}
+	}
+}
+
+// A Token prints and logs only its expiry.
+func TestTokenHidesItsValue(t *testing.T) {
+	tok := Token{Value: testToken, ExpiresAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("minted", "tok", tok)
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("minted", "tok", tok)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		fmt.Fprintf(&buf, verb+"\n", tok)
+	}
+	fmt.Fprintln(&buf, tok, &tok, []Token{tok})
+	if out := buf.String(); strings.Contains(out, testToken) || strings.Count(out, "2026-01-02T03:04:05") != 12 {
+		t.Errorf("got %s, want the expiry 12 times and never the value", out)
 	}
 }

@@ -168,7 +168,7 @@ func TestDeadlines(t *testing.T) {
 			}
 			r.Header.Set("X-Seen", "1")
 			return respond(r, 503, ""), nil
-		}, 0, time.Minute, time.Minute, context.Canceled, true, 1, true},
+		}, 0, 30 * time.Second, 30 * time.Second, context.Canceled, true, 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {

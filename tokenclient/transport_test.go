@@ -2,11 +2,16 @@ package tokenclient
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -139,4 +144,40 @@ func TestNetworkErrors(t *testing.T) {
 		t.Errorf("%v is not a net.Error", err)
 	}
 	assertClean(t, err, testSecretKey)
+}
+
+// An untrusted certificate is not retried, and the error says so.
+func TestUntrustedCertificate(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		_, _ = w.Write([]byte(okBody))
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+	srv.StartTLS()
+	defer srv.Close()
+	mismatch := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1) // the cert names 127.0.0.1
+	for _, tc := range []struct {
+		name, url string
+		hc        *http.Client
+		as        func(error) bool
+	}{
+		{"unknown authority", srv.URL, NewHTTPClient(), func(err error) bool {
+			_, ok := errors.AsType[x509.UnknownAuthorityError](err)
+			return ok
+		}},
+		{"host-name mismatch", mismatch, srv.Client(), func(err error) bool {
+			_, ok := errors.AsType[x509.HostnameError](err)
+			return ok
+		}},
+	} {
+		hits.Store(0)
+		_, err := newTestClient(t, tc.url, fastRetry, WithHTTPClient(tc.hc)).GenerateAuthorizeToken(t.Context())
+		if !tc.as(err) || !strings.Contains(fmt.Sprint(err), "the server's certificate is not trusted") {
+			t.Errorf("%s: got %v", tc.name, err)
+		}
+		if _, ok := errors.AsType[*textError](err); !ok || strings.Contains(err.Error(), "attempts") {
+			t.Errorf("%s: got %v, want one attempt", tc.name, err)
+		}
+	}
 }
