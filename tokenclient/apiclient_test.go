@@ -19,7 +19,8 @@ import (
 
 func TestNewAPIClient(t *testing.T) {
 	_, f := setup(t, ok200)
-	for _, server := range []string{f.server.URL, f.server.URL + "/prefix", f.server.URL + "/prefix/"} {
+	for _, server := range []string{f.server.URL, f.server.URL + "/prefix",
+		f.server.URL + "/prefix/"} {
 		ac, err := NewAPIClient(server, testSecretKey)
 		if err != nil {
 			t.Fatal(err)
@@ -41,13 +42,19 @@ func TestNewAPIClientRefusesBadInput(t *testing.T) {
 		{"http://flinks.example", testSecretKey, "base URL"},
 	} {
 		c, err := NewAPIClient(tc.server, tc.key)
-		if c != nil || !errors.Is(err, ErrInvalidConfig) || !strings.HasPrefix(err.Error(), "tokenclient: ") || !strings.Contains(err.Error(), tc.want) {
+		if c != nil || !errors.Is(err, ErrInvalidConfig) ||
+			!strings.HasPrefix(err.Error(), "tokenclient: ") ||
+			!strings.Contains(err.Error(), tc.want) {
 			t.Errorf("NewAPIClient(%q, %q): got %v, want %q", tc.server, tc.key, err, tc.want)
 		}
 		assertClean(t, err, testSecretKey)
 	}
 	failing := func(*api.Client) error { return errors.New("no") }
-	if _, err := NewAPIClient("https://h", testSecretKey, failing); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "(no)") {
+	if _, err := NewAPIClient("https://h", testSecretKey, failing); !errors.Is(
+		err,
+		ErrInvalidConfig,
+	) ||
+		!strings.Contains(err.Error(), "(no)") {
 		t.Errorf("got %v", err)
 	}
 	naming := func(*api.Client) error { return errors.New("rejected key " + testSecretKey) }
@@ -67,7 +74,8 @@ func TestSecretKeyOnTheTokenOperationOnly(t *testing.T) {
 	}{
 		{http.MethodPost, tokenPath, testSecretKey},
 		{http.MethodPost, "/prefix" + tokenPath, testSecretKey},
-		{http.MethodPost, specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": "other"}), testSecretKey},
+		{http.MethodPost, specvalidate.MustPath("generateAuthorizeToken",
+			map[string]string{"customerId": "other"}), testSecretKey},
 		{http.MethodPost, authorizePath, testToken},
 		{http.MethodGet, tokenPath, testToken},
 		{http.MethodPost, strings.Replace(tokenPath, testCustomerID, "", 1), testToken},
@@ -82,12 +90,24 @@ func TestSecretKeyOnTheTokenOperationOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, ct := req.Header.Get("flinks-auth-key"), req.Header.Get("Content-Type")
-		if got != tc.want || (got == testToken) != (ct == "text/plain") || (got == testSecretKey) != (req.Header.Get("Accept") == "application/json") {
-			t.Errorf("%s %s: flinks-auth-key %q, Content-Type %q, want %q", tc.method, tc.path, got, ct, tc.want)
+		if got != tc.want || (got == testToken) != (ct == "text/plain") ||
+			(got == testSecretKey) != (req.Header.Get("Accept") == "application/json") {
+			t.Errorf(
+				"%s %s: flinks-auth-key %q, Content-Type %q, want %q",
+				tc.method,
+				tc.path,
+				got,
+				ct,
+				tc.want,
+			)
 		}
 	}
 	bad := SecretKeyEditor("short")
-	if err := bad(t.Context(), httptest.NewRequest(http.MethodPost, authorizePath, nil)); !errors.Is(err, ErrInvalidConfig) {
+	if err := bad(t.Context(), httptest.NewRequest(http.MethodPost, authorizePath,
+		nil)); !errors.Is(
+		err,
+		ErrInvalidConfig,
+	) {
 		t.Errorf("an editor for a bad key: got %v", err)
 	}
 }
@@ -109,11 +129,17 @@ func TestAuthorizeNeverSeesTheSecretKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ac.GenerateAuthorizeTokenWithResponse(t.Context(), testCustomerID, nil); err != nil {
+	if _, err := ac.GenerateAuthorizeTokenWithResponse(t.Context(), testCustomerID,
+		nil); err != nil {
 		t.Fatal(err)
 	}
 	gen := ac.ClientInterface.(*api.Client)
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+authorizePath, strings.NewReader("{}"))
+	req, _ := http.NewRequestWithContext(
+		t.Context(),
+		http.MethodPost,
+		srv.URL+authorizePath,
+		strings.NewReader("{}"),
+	)
 	req.Header.Set("flinks-auth-key", testToken)
 	for _, edit := range gen.RequestEditors {
 		if err := edit(t.Context(), req); err != nil {
@@ -149,7 +175,10 @@ func TestAPIClientRefusesRedirects(t *testing.T) {
 	}))
 	defer target.Close()
 	for _, code := range []int{301, 302, 303, 307, 308} {
-		_, f := setup(t, reply{status: code, header: map[string]string{"Location": target.URL + tokenPath}})
+		_, f := setup(
+			t,
+			reply{status: code, header: map[string]string{"Location": target.URL + tokenPath}},
+		)
 		for name, hc := range map[string]*http.Client{"default": nil,
 			"ordinary": {Timeout: 10 * time.Second}, "httptest": target.Client()} {
 			var opts []api.ClientOption
@@ -161,7 +190,8 @@ func TestAPIClientRefusesRedirects(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = mintVia(t.Context(), ac)
-			if e, ok := errors.AsType[*APIError](err); !ok || e.StatusCode != code || e.Location == "" {
+			if e, ok := errors.AsType[*APIError](err); !ok || e.StatusCode != code ||
+				e.Location == "" {
 				t.Errorf("%d, %s client: got %v, want the %d", code, name, err, code)
 			}
 			if hc != nil && hc.CheckRedirect != nil {

@@ -49,8 +49,7 @@ func New(customerID, secretKey string, opts ...Option) (_ *Client, err error) {
 		{strings.ContainsFunc(o.userAgent, isControl),
 			fmt.Sprintf("user agent suffix %q contains control characters", o.userAgent)},
 		{o.baseURL == "" && !dnsLabel.MatchString(o.instance), fmt.Sprintf("instance (%d bytes) "+
-			"is not a DNS label of letters, digits and inner hyphens, at most 63 bytes",
-			len(o.instance))},
+			"is not a DNS label (up to 63 letters, digits, inner hyphens)", len(o.instance))},
 	} {
 		if c.bad {
 			return nil, invalidConfig("%s", c.msg)
@@ -234,7 +233,10 @@ func (c Client) Format(f fmt.State, _ rune) {
 
 // LogValue logs the Client's instance and host, never its secret key.
 func (c *Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("instance", c.instance), slog.String("host", c.request.URL.Host))
+	return slog.GroupValue(
+		slog.String("instance", c.instance),
+		slog.String("host", c.request.URL.Host),
+	)
 }
 
 // CloseIdleConnections closes the idle connections of the Client's HTTP client, for the default one

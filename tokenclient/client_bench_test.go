@@ -30,9 +30,19 @@ func benchHandler(w http.ResponseWriter, _ *http.Request) {
 type memoryTransport struct{}
 
 func (memoryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(bytes.NewReader(okBodyBytes)),
-		ContentLength: int64(len(okBodyBytes)), Request: r}, nil
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Status:     "200 OK",
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header: http.Header{
+			"Content-Type": {"application/json"},
+		},
+		Body:          io.NopCloser(bytes.NewReader(okBodyBytes)),
+		ContentLength: int64(len(okBodyBytes)),
+		Request:       r,
+	}, nil
 }
 
 // minter is one client under test.
@@ -55,7 +65,8 @@ func rawMinter(hc *http.Client, baseURL string) minter {
 		}
 		defer resp.Body.Close()
 		var body struct{ Token string }
-		if err := json.NewDecoder(io.LimitReader(resp.Body, MaxResponseBytes)).Decode(&body); err != nil {
+		if err := json.NewDecoder(io.LimitReader(resp.Body,
+			MaxResponseBytes)).Decode(&body); err != nil {
 			return "", err
 		}
 		if resp.StatusCode != http.StatusOK || body.Token == "" {
@@ -70,7 +81,11 @@ func generatedMinter(hc *http.Client, baseURL string) minter {
 	if err != nil {
 		panic(err)
 	}
-	params := &api.GenerateAuthorizeTokenParams{FlinksAuthKey: testSecretKey, ContentType: "application/json", Accept: "application/json"}
+	params := &api.GenerateAuthorizeTokenParams{
+		FlinksAuthKey: testSecretKey,
+		ContentType:   "application/json",
+		Accept:        "application/json",
+	}
 	return func(ctx context.Context) (string, error) {
 		resp, err := c.GenerateAuthorizeTokenWithResponse(ctx, testCustomerID, params)
 		if err != nil {
@@ -174,7 +189,10 @@ func trust(hc *http.Client, srv *httptest.Server) *http.Client {
 		hc = NewHTTPClient()
 	}
 	tr := hc.Transport.(*http.Transport)
-	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs}
+	tr.TLSClientConfig = &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		RootCAs:    srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs,
+	}
 	tr.ForceAttemptHTTP2 = true
 	return hc
 }

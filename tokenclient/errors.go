@@ -35,7 +35,7 @@ type APIError struct {
 	RetryAfter time.Duration // the delay a Retry-After header asked for, or zero
 	Location   string        // a 3xx response's redirect target, never followed
 	Attempts   int           // requests made, retries included; 0 from TokenFromResponse
-	Err        error         // the cause beyond the status: ErrMalformedResponse, ErrResponseTooLarge
+	Err        error         // the cause beyond the status: ErrMalformedResponse, …TooLarge
 }
 
 func (e *APIError) Error() string {

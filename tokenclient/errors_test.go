@@ -23,13 +23,18 @@ func TestErrorWording(t *testing.T) {
 		err  error
 		want string
 	}{
-		{&APIError{StatusCode: 401, FlinksCode: "UNAUTHORIZED", Message: "You must provide a valid auth key"},
-			"tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a valid auth key)"},
-		{&APIError{StatusCode: 404, Message: "no"}, "tokenclient: Flinks answered 404 Not Found (no)"},
+		{&APIError{StatusCode: 401, FlinksCode: "UNAUTHORIZED",
+			Message: "You must provide a valid auth key"},
+			"tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a " +
+				"valid auth key)"},
+		{&APIError{StatusCode: 404, Message: "no"},
+			"tokenclient: Flinks answered 404 Not Found (no)"},
 		{&APIError{StatusCode: 399}, "tokenclient: Flinks answered 399 "},
 		{&APIError{StatusCode: 302, Location: "https://elsewhere.example/"},
-			"tokenclient: Flinks answered 302 Found; redirect to https://elsewhere.example/ not followed"},
-		{&APIError{StatusCode: 200, Err: fmt.Errorf("%w: no Token in the body", ErrMalformedResponse)},
+			"tokenclient: Flinks answered 302 Found; redirect to https://elsewhere.example/ not " +
+				"followed"},
+		{&APIError{StatusCode: 200, Err: fmt.Errorf("%w: no Token in the body",
+			ErrMalformedResponse)},
 			"tokenclient: Flinks answered 200 OK: malformed response: no Token in the body"},
 		{&APIError{StatusCode: 502, Err: ErrResponseTooLarge},
 			"tokenclient: Flinks answered 502 Bad Gateway: response body too large"},
@@ -42,7 +47,8 @@ func TestErrorWording(t *testing.T) {
 		{stopped(context.Background(), &APIError{StatusCode: 503}, 3, &APIError{StatusCode: 503}),
 			"tokenclient: Flinks answered 503 Service Unavailable (attempts: 3)"},
 		{stopped(cancelled, refused, 2, &APIError{StatusCode: 503}),
-			"tokenclient: Flinks answered 503 Service Unavailable (attempts: 1, then context canceled)"},
+			"tokenclient: Flinks answered 503 Service Unavailable (attempts: 1, then context " +
+				"canceled)"},
 	} {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("got  %q\nwant %q", got, tc.want)
@@ -92,14 +98,16 @@ func TestScrubError(t *testing.T) {
 			[]error{context.DeadlineExceeded}, true, context.DeadlineExceeded},
 		{fmt.Errorf("%w %s", context.Canceled, testSecretKey), "context canceled [REDACTED]",
 			[]error{context.Canceled}, false, nil},
-		{io.ErrUnexpectedEOF, "unexpected EOF", []error{io.ErrUnexpectedEOF}, false, io.ErrUnexpectedEOF},
+		{io.ErrUnexpectedEOF, "unexpected EOF", []error{io.ErrUnexpectedEOF}, false,
+			io.ErrUnexpectedEOF},
 		{clean, clean.Error(), []error{os.ErrDeadlineExceeded}, true, clean},
 	} {
 		err := s.scrubError("doing", tc.in)
 		if want := "tokenclient: doing: " + tc.text; err.Error() != want {
 			t.Errorf("got %q, want %q", err, want)
 		}
-		for _, target := range []error{context.Canceled, context.DeadlineExceeded, io.ErrUnexpectedEOF,
+		for _, target := range []error{context.Canceled, context.DeadlineExceeded,
+			io.ErrUnexpectedEOF,
 			ErrUnauthorized, os.ErrDeadlineExceeded} {
 			want := false
 			for _, m := range tc.is {
@@ -113,7 +121,8 @@ func TestScrubError(t *testing.T) {
 		if !ok || ne.Timeout() != tc.timeout {
 			t.Errorf("%v: Timeout() = %v, want %v", err, ok && ne.Timeout(), tc.timeout)
 		}
-		if inner := errors.Unwrap(err); !errors.Is(inner, tc.wraps) || (inner == nil) != (tc.wraps == nil) {
+		if inner := errors.Unwrap(err); !errors.Is(inner, tc.wraps) ||
+			(inner == nil) != (tc.wraps == nil) {
 			t.Errorf("%v unwraps to %v, want %v", err, inner, tc.wraps)
 		}
 		assertClean(t, err, testSecretKey)

@@ -38,7 +38,11 @@ func Example_unauthorized() {
 	srv := flinkstest.NewServer()
 	defer srv.Close()
 
-	c, err := tokenclient.New(flinkstest.DefaultCustomerID, "not-the-secret-key", tokenclient.WithBaseURL(srv.URL))
+	c, err := tokenclient.New(
+		flinkstest.DefaultCustomerID,
+		"not-the-secret-key",
+		tokenclient.WithBaseURL(srv.URL),
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -46,21 +50,25 @@ func Example_unauthorized() {
 	if errors.Is(err, tokenclient.ErrUnauthorized) {
 		var apiErr *tokenclient.APIError
 		errors.As(err, &apiErr)
-		fmt.Println("rejected:", apiErr.FlinksCode)
+		fmt.Println("rejected:", apiErr.StatusCode, apiErr.FlinksCode)
+		fmt.Println(apiErr.Message)
 	}
-	fmt.Println(err)
 	// Output:
-	// rejected: UNAUTHORIZED
-	// tokenclient: Flinks answered 401 Unauthorized (UNAUTHORIZED: You must provide a valid auth key)
+	// rejected: 401 UNAUTHORIZED
+	// You must provide a valid auth key
 }
 
 func Example_badInput() {
-	_, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithInstance("evil.com/#"))
+	_, err := tokenclient.New(
+		flinkstest.DefaultCustomerID,
+		flinkstest.DefaultSecretKey,
+		tokenclient.WithInstance("evil.com/#"),
+	)
 	fmt.Println(errors.Is(err, tokenclient.ErrInvalidConfig))
 	fmt.Println(err)
 	// Output:
 	// true
-	// tokenclient: instance (10 bytes) is not a DNS label of letters, digits and inner hyphens, at most 63 bytes
+	// tokenclient: instance (10 bytes) is not a DNS label (up to 63 letters, digits, inner hyphens)
 }
 
 // The generated client, wired by NewAPIClient, with the response mapped by
@@ -73,7 +81,11 @@ func ExampleTokenFromResponse() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := c.GenerateAuthorizeTokenWithResponse(context.Background(), flinkstest.DefaultCustomerID, nil)
+	resp, err := c.GenerateAuthorizeTokenWithResponse(
+		context.Background(),
+		flinkstest.DefaultCustomerID,
+		nil,
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -94,7 +106,11 @@ func ExampleClient_ConnectURL() {
 	srv := flinkstest.NewServer()
 	defer srv.Close()
 
-	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(srv.URL))
+	c, err := tokenclient.New(
+		flinkstest.DefaultCustomerID,
+		flinkstest.DefaultSecretKey,
+		tokenclient.WithBaseURL(srv.URL),
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -106,11 +122,15 @@ func ExampleClient_ConnectURL() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	sc, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithInstance("sandbox"))
+	sc, err := tokenclient.New(
+		flinkstest.DefaultCustomerID,
+		flinkstest.DefaultSecretKey,
+		tokenclient.WithInstance("sandbox"),
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
-	sandbox, err := sc.ConnectURL(tok, url.Values{"redirectUrl": {"https://shop.example/done"}})
+	sandbox, err := sc.ConnectURL(tok, url.Values{"demo": {"true"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -122,7 +142,7 @@ func ExampleClient_ConnectURL() {
 	// Output:
 	// true
 	// {fake}/v2/?authorizeToken={token}&demo=true
-	// https://sandbox-iframe.private.fin.ag/v2/?authorizeToken={token}&redirectUrl=https%3A%2F%2Fshop.example%2Fdone
+	// https://sandbox-iframe.private.fin.ag/v2/?authorizeToken={token}&demo=true
 }
 
 // The generated client wired by hand, as NewAPIClient does: an HTTP client
@@ -138,7 +158,11 @@ func ExampleSecretKeyEditor() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := c.GenerateAuthorizeTokenWithResponse(context.Background(), flinkstest.DefaultCustomerID, nil)
+	resp, err := c.GenerateAuthorizeTokenWithResponse(
+		context.Background(),
+		flinkstest.DefaultCustomerID,
+		nil,
+	)
 	if err != nil {
 		log.Fatal(err)
 	}

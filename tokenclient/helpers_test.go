@@ -34,10 +34,13 @@ var validator = func() *specvalidate.Validator {
 var (
 	testCustomerID = specParam("customerId").Default.(string)
 	testSecretKey  = specParam("flinks-auth-key").Example.(string)
-	tokenPath      = specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": testCustomerID})
-	okBody         = specExample(200)
-	unauthBody     = specExample(401)
-	testToken      = specField(okBody, "Token")
+	tokenPath      = specvalidate.MustPath(
+		"generateAuthorizeToken",
+		map[string]string{"customerId": testCustomerID},
+	)
+	okBody     = specExample(200)
+	unauthBody = specExample(401)
+	testToken  = specField(okBody, "Token")
 )
 
 func specOperation() *openapi3.Operation {
@@ -60,7 +63,9 @@ func specParam(name string) *openapi3.Schema {
 
 // specExample is the JSON example of the token operation's answer status.
 func specExample(status int) string {
-	b, _ := json.Marshal(specOperation().Responses.Status(status).Value.Content.Get("application/json").Example)
+	b, _ := json.Marshal(
+		specOperation().Responses.Status(status).Value.Content.Get("application/json").Example,
+	)
 	return string(b)
 }
 
@@ -78,7 +83,11 @@ type reply struct {
 }
 
 func jsonReply(status int, body string) reply {
-	return reply{status: status, header: map[string]string{"Content-Type": "application/json"}, body: body}
+	return reply{
+		status: status,
+		header: map[string]string{"Content-Type": "application/json"},
+		body:   body,
+	}
 }
 
 func statusReply(code int) reply { return reply{status: code, body: http.StatusText(code)} }
@@ -155,8 +164,13 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 // respond answers r with status, a JSON label and body.
 func respond(r *http.Request, status int, body string) *http.Response {
-	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}
+	return &http.Response{
+		StatusCode:    status,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Request:       r,
+	}
 }
 
 // assertClean fails unless err and every error errors.Unwrap reaches from
@@ -282,7 +296,13 @@ func checkBackoff(t *testing.T, calls []time.Time, first int) {
 	for i := 1; i < len(calls); i++ {
 		d := refillBackoff(first + i - 1)
 		if gap := calls[i].Sub(calls[i-1]); gap < d/2 || gap >= d {
-			t.Errorf("wait after failure %d: got %v, want at least %v and under %v", first+i-1, gap, d/2, d)
+			t.Errorf(
+				"wait after failure %d: got %v, want at least %v and under %v",
+				first+i-1,
+				gap,
+				d/2,
+				d,
+			)
 		}
 	}
 }

@@ -19,7 +19,8 @@ const TokenLifetime = 30 * time.Minute
 // Token is a single-use Flinks authorize token. Its fmt and slog output show only ExpiresAt:
 // read Value explicitly.
 type Token struct {
-	// Value goes into the Connect iframe URL as authorizeToken, or into flinks-auth-key on /Authorize.
+	// Value goes into the Connect iframe URL as authorizeToken, or into flinks-auth-key on
+	// /Authorize.
 	Value string
 	// ExpiresAt is the local receipt time plus TokenLifetime, an upper bound: Flinks counts from
 	// earlier.
@@ -72,7 +73,10 @@ func decodeToken(body []byte, key string) (string, error) {
 		return "", fmt.Errorf("%w: no Token in the body", ErrMalformedResponse)
 	}
 	if strings.ContainsFunc(*b.Token, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
-		return "", fmt.Errorf("%w: Token is not printable ASCII without spaces", ErrMalformedResponse)
+		return "", fmt.Errorf(
+			"%w: Token is not printable ASCII without spaces",
+			ErrMalformedResponse,
+		)
 	}
 	if holdsKey(*b.Token, key) {
 		return "", fmt.Errorf("%w: Token holds the secret key", ErrMalformedResponse)

@@ -36,7 +36,11 @@ func paths(t *testing.T, rep reply) map[string]func() (Token, error) {
 
 func TestResponses(t *testing.T) {
 	html := func(code int, label string) reply {
-		return reply{status: code, header: map[string]string{"Content-Type": label}, body: "<html>Bad gateway</html>"}
+		return reply{
+			status: code,
+			header: map[string]string{"Content-Type": label},
+			body:   "<html>Bad gateway</html>",
+		}
 	}
 	for _, tc := range []struct {
 		name  string
@@ -45,13 +49,16 @@ func TestResponses(t *testing.T) {
 		is    error
 	}{
 		{"ok", ok200, false, nil},
-		{"ok labelled text", reply{status: 200, header: map[string]string{"Content-Type": "text/plain"}, body: okBody}, false, nil},
+		{"ok labelled text", reply{status: 200,
+			header: map[string]string{"Content-Type": "text/plain"}, body: okBody}, false, nil},
 		{"no Token", jsonReply(200, `{"HttpStatusCode":200}`), true, ErrMalformedResponse},
 		{"empty Token", jsonReply(200, `{"Token":""}`), true, ErrMalformedResponse},
 		{"Token with a space", jsonReply(200, `{"Token":"a b"}`), true, ErrMalformedResponse},
 		{"Token with DEL", jsonReply(200, `{"Token":"a\u007fb"}`), true, ErrMalformedResponse},
-		{"300", reply{status: 300, header: map[string]string{"Location": "https://x.example"}}, true, nil},
-		{"Token with a no-break space", jsonReply(200, `{"Token":"a\u00a0b"}`), true, ErrMalformedResponse},
+		{"300", reply{status: 300, header: map[string]string{"Location": "https://x.example"}},
+			true, nil},
+		{"Token with a no-break space", jsonReply(200, `{"Token":"a\u00a0b"}`), true,
+			ErrMalformedResponse},
 		{"200 HTML", html(200, "text/html"), true, ErrMalformedResponse},
 		{"200 HTML labelled JSON", html(200, "application/json"), true, ErrMalformedResponse},
 		{"401", unauth, true, ErrUnauthorized},
@@ -59,16 +66,25 @@ func TestResponses(t *testing.T) {
 		{"401 HTML labelled JSON", html(401, "application/json"), true, ErrUnauthorized},
 		{"502 HTML", html(502, "text/html"), true, nil},
 		{"502 HTML labelled JSON", html(502, "application/json; charset=utf-8"), true, nil},
-		{"500 Flinks error", jsonReply(500, `{"FlinksCode":"OOPS","Message":"key `+strings.ToUpper(testSecretKey)+`\nrefused"}`), true, nil},
-		{"302", reply{status: 302, header: map[string]string{"Location": "https://elsewhere.example/?k=" + testSecretKey}}, true, nil},
-		{"largest body", jsonReply(200, okBody+strings.Repeat(" ", MaxResponseBytes-len(okBody))), false, nil},
-		{"body too large", jsonReply(200, okBody+strings.Repeat(" ", MaxResponseBytes-len(okBody)+1)), true, ErrResponseTooLarge},
-		{"Token is the key", jsonReply(200, `{"Token":"`+testSecretKey+`"}`), true, ErrMalformedResponse},
-		{"Token is the key upper-cased", jsonReply(200, `{"Token":"`+strings.ToUpper(testSecretKey)+`"}`),
+		{"500 Flinks error", jsonReply(500,
+			`{"FlinksCode":"OOPS","Message":"key `+strings.ToUpper(testSecretKey)+`\nrefused"}`),
+			true, nil},
+		{"302", reply{status: 302,
+			header: map[string]string{"Location": "https://elsewhere.example/?k=" + testSecretKey}},
+			true, nil},
+		{"largest body", jsonReply(200, okBody+strings.Repeat(" ", MaxResponseBytes-len(okBody))),
+			false, nil},
+		{"body too large", jsonReply(200, okBody+strings.Repeat(" ",
+			MaxResponseBytes-len(okBody)+1)), true, ErrResponseTooLarge},
+		{"Token is the key", jsonReply(200, `{"Token":"`+testSecretKey+`"}`), true,
+			ErrMalformedResponse},
+		{"Token is the key upper-cased", jsonReply(200,
+			`{"Token":"`+strings.ToUpper(testSecretKey)+`"}`),
 			true, ErrMalformedResponse},
 		{"Token is the key's N form", jsonReply(200, `{"Token":"`+nForm(testSecretKey)+`"}`), true,
 			ErrMalformedResponse},
-		{"Token is the key percent-encoded", jsonReply(200, `{"Token":"`+echoes(testSecretKey)["every byte escaped"]+`"}`),
+		{"Token is the key percent-encoded", jsonReply(200,
+			`{"Token":"`+echoes(testSecretKey)["every byte escaped"]+`"}`),
 			true, ErrMalformedResponse},
 	} {
 		var texts []string
@@ -81,8 +97,16 @@ func TestResponses(t *testing.T) {
 				continue
 			}
 			apiErr, ok := errors.AsType[*APIError](err)
-			if !ok || apiErr.StatusCode != tc.rep.status || tok != (Token{}) || apiErr.Attempts != 1 {
-				t.Errorf("%s/%s: got %+v, %v, want an *APIError %d", tc.name, path, tok, err, tc.rep.status)
+			if !ok || apiErr.StatusCode != tc.rep.status || tok != (Token{}) ||
+				apiErr.Attempts != 1 {
+				t.Errorf(
+					"%s/%s: got %+v, %v, want an *APIError %d",
+					tc.name,
+					path,
+					tok,
+					err,
+					tc.rep.status,
+				)
 			}
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("%s/%s: %v does not match %v", tc.name, path, err, tc.is)
@@ -103,7 +127,13 @@ func TestErrorFields(t *testing.T) {
 	for path, mint := range paths(t, rep) {
 		_, err := mint()
 		apiErr, _ := errors.AsType[*APIError](err)
-		want := APIError{StatusCode: 400, FlinksCode: "BUSY", Message: "later", RetryAfter: 7e9, Attempts: 1}
+		want := APIError{
+			StatusCode: 400,
+			FlinksCode: "BUSY",
+			Message:    "later",
+			RetryAfter: 7e9,
+			Attempts:   1,
+		}
 		if apiErr == nil || *apiErr != want {
 			t.Errorf("%s: got %#v, want %#v", path, apiErr, want)
 		}
@@ -112,7 +142,8 @@ func TestErrorFields(t *testing.T) {
 
 func TestTokenFromResponseNeedsAResponse(t *testing.T) {
 	for _, resp := range []*api.GenerateAuthorizeTokenResponse{nil, {}} {
-		if _, err := TokenFromResponse(resp); err == nil || err.Error() != "tokenclient: TokenFromResponse got no response" {
+		if _, err := TokenFromResponse(resp); err == nil ||
+			err.Error() != "tokenclient: TokenFromResponse got no response" {
 			t.Errorf("got %v", err)
 		}
 	}
@@ -136,7 +167,12 @@ func FuzzResponse(f *testing.F) {
 			resp.Header.Set("Location", body)
 			return resp, nil
 		})
-		c := newTestClient(t, "https://flinks.example", noRetry, WithHTTPClient(&http.Client{Transport: rt}))
+		c := newTestClient(
+			t,
+			"https://flinks.example",
+			noRetry,
+			WithHTTPClient(&http.Client{Transport: rt}),
+		)
 		tok, err := c.GenerateAuthorizeToken(t.Context())
 		if err == nil {
 			if status != 200 || !tok.Valid() {
@@ -151,9 +187,11 @@ func FuzzResponse(f *testing.F) {
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for v, want := range map[string]time.Duration{
-		"": 0, " 3 ": 3 * time.Second, "0": 0, "-1": 0, "1.5": 0, "soon": 0, "86400": 24 * time.Hour, "86401": 24 * time.Hour,
-		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second, now.Format(http.TimeFormat): 0,
-		now.Add(-time.Hour).Format(http.TimeFormat): 0,
+		"": 0, " 3 ": 3 * time.Second, "0": 0, "-1": 0, "1.5": 0, "soon": 0,
+		"86400": 24 * time.Hour, "86401": 24 * time.Hour,
+		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
+		now.Format(http.TimeFormat):                       0,
+		now.Add(-time.Hour).Format(http.TimeFormat):       0,
 	} {
 		if got := parseRetryAfter(v, now); got != want {
 			t.Errorf("parseRetryAfter(%q): got %v, want %v", v, got, want)
@@ -187,7 +225,8 @@ func TestTokenHidesItsValue(t *testing.T) {
 		fmt.Fprintf(&buf, verb+"\n", tok)
 	}
 	fmt.Fprintln(&buf, tok, &tok, []Token{tok})
-	if out := buf.String(); strings.Contains(out, testToken) || strings.Count(out, "2026-01-02T03:04:05") != 12 {
+	if out := buf.String(); strings.Contains(out, testToken) ||
+		strings.Count(out, "2026-01-02T03:04:05") != 12 {
 		t.Errorf("got %s, want the expiry 12 times and never the value", out)
 	}
 }

@@ -12,24 +12,35 @@ import (
 )
 
 func TestBackoff(t *testing.T) {
-	p := RetryPolicy{BaseDelay: time.Second, MaxDelay: 5 * time.Second, MaxRetryAfter: 3 * time.Second}
+	p := RetryPolicy{
+		BaseDelay:     time.Second,
+		MaxDelay:      5 * time.Second,
+		MaxRetryAfter: 3 * time.Second,
+	}
 	same := func(d time.Duration) time.Duration { return d }
 	for _, tc := range []struct {
 		attempt    int
 		retryAfter time.Duration
 		want       time.Duration
 	}{
-		{1, 0, time.Second}, {2, 0, 2 * time.Second}, {3, 0, 4 * time.Second}, {4, 0, 5 * time.Second}, {60, 0, 5 * time.Second},
-		{1, time.Second, time.Second}, {1, 3 * time.Second, 3 * time.Second}, {1, 4 * time.Second, 3 * time.Second},
+		{1, 0, time.Second}, {2, 0, 2 * time.Second}, {3, 0, 4 * time.Second}, {4, 0,
+			5 * time.Second}, {60, 0, 5 * time.Second},
+		{1, time.Second, time.Second}, {1, 3 * time.Second, 3 * time.Second}, {1, 4 * time.Second,
+			3 * time.Second},
 	} {
 		if got := p.delay(tc.attempt, tc.retryAfter, same); got != tc.want {
 			t.Errorf("delay(%d, %v): got %v, want %v", tc.attempt, tc.retryAfter, got, tc.want)
 		}
 	}
-	if huge := (RetryPolicy{BaseDelay: 1 << 62, MaxDelay: 1 << 62}); huge.delay(3, 0, same) != 1<<62 {
+	if huge := (RetryPolicy{BaseDelay: 1 << 62, MaxDelay: 1 << 62}); huge.delay(
+		3,
+		0,
+		same,
+	) != 1<<62 {
 		t.Errorf("a backoff at its cap doubled again (and overflowed): %v", huge.delay(3, 0, same))
 	}
-	if d := (RetryPolicy{}).withDefaults(); d != (RetryPolicy{3, 200 * time.Millisecond, 2 * time.Second, 10 * time.Second}) {
+	if d := (RetryPolicy{}).withDefaults(); d != (RetryPolicy{3, 200 * time.Millisecond,
+		2 * time.Second, 10 * time.Second}) {
 		t.Errorf("defaults: %+v", d)
 	}
 	if fullJitter(0) != 0 || fullJitter(1) != 0 {
@@ -47,7 +58,8 @@ var fastRetry = WithRetry(RetryPolicy{BaseDelay: time.Nanosecond, MaxDelay: time
 
 func TestRetriedStatuses(t *testing.T) {
 	retried := map[int]bool{408: true, 429: true, 500: true, 502: true, 503: true, 504: true}
-	for _, code := range []int{301, 400, 401, 403, 404, 407, 408, 409, 429, 499, 500, 501, 502, 503, 504, 505} {
+	for _, code := range []int{301, 400, 401, 403, 404, 407, 408, 409, 429, 499, 500, 501, 502, 503,
+		504, 505} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			_, f := setup(t, statusReply(code), ok200)
 			c := newTestClient(t, f.server.URL, fastRetry)
@@ -60,7 +72,8 @@ func TestRetriedStatuses(t *testing.T) {
 				t.Errorf("requests: got %d, want %d", got, want)
 			}
 			apiErr, isAPI := errors.AsType[*APIError](err)
-			if retried[code] != (err == nil) || !retried[code] && (!isAPI || apiErr.StatusCode != code || apiErr.Attempts != 1) {
+			if retried[code] != (err == nil) ||
+				!retried[code] && (!isAPI || apiErr.StatusCode != code || apiErr.Attempts != 1) {
 				t.Errorf("got %v (%#v)", err, apiErr)
 			}
 		})
@@ -74,7 +87,8 @@ func TestAttemptsAreBounded(t *testing.T) {
 	}{
 		{nil, 3},
 		{noRetry, 1},
-		{WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Nanosecond, MaxDelay: time.Nanosecond}), 5},
+		{WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Nanosecond,
+			MaxDelay: time.Nanosecond}), 5},
 	} {
 		_, f := setup(t, statusReply(503))
 		c := newTestClient(t, f.server.URL, fastRetry, tc.opt)
@@ -93,7 +107,10 @@ func TestAttemptsAreBounded(t *testing.T) {
 // synctestClient returns a Client whose requests rt answers, for tests in
 // a synctest bubble.
 func synctestClient(t *testing.T, rt roundTripFunc, opts ...Option) *Client {
-	return newTestClient(t, "https://flinks.example", append([]Option{WithHTTPClient(&http.Client{Transport: rt})}, opts...)...)
+	return newTestClient(
+		t,
+		"https://flinks.example",
+		append([]Option{WithHTTPClient(&http.Client{Transport: rt})}, opts...)...)
 }
 
 // replies returns a RoundTripper answering with statuses in turn (then
@@ -118,7 +135,8 @@ func TestRetryWaits(t *testing.T) {
 	}{
 		{"Retry-After", "2", 2 * time.Second},
 		{"Retry-After over MaxRetryAfter", "30", 10 * time.Second},
-		{"Retry-After as a date", time.Date(2000, 1, 1, 0, 0, 7, 0, time.UTC).Format(http.TimeFormat), 7 * time.Second},
+		{"Retry-After as a date", time.Date(2000, 1, 1, 0, 0, 7, 0,
+			time.UTC).Format(http.TimeFormat), 7 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -152,7 +170,8 @@ func TestDeadlines(t *testing.T) {
 		attempts  int  // in the error text, 0 for none
 		afterLast bool // ctx ended after the last attempt's error
 	}{
-		{"the default bound", hang, 0, 0, defaultTimeout, context.DeadlineExceeded, false, 0, false},
+		{"the default bound", hang, 0, 0, defaultTimeout, context.DeadlineExceeded, false, 0,
+			false},
 		{"a context deadline", hang, 5 * time.Second, 0, 5 * time.Second, context.DeadlineExceeded,
 			false, 0, false},
 		{"cancel during a wait", replies(new([]time.Time), "5", 503), 0, time.Second, time.Second,
@@ -186,9 +205,18 @@ func TestDeadlines(t *testing.T) {
 				_, err := c.GenerateAuthorizeToken(ctx)
 				_, isAPI := errors.AsType[*APIError](err)
 				if time.Since(start) != tc.took || !errors.Is(err, tc.is) || isAPI != tc.api {
-					t.Errorf("after %v: got %v, want %v after %v", time.Since(start), err, tc.is, tc.took)
+					t.Errorf(
+						"after %v: got %v, want %v after %v",
+						time.Since(start),
+						err,
+						tc.is,
+						tc.took,
+					)
 				}
-				if n := fmt.Sprintf("(attempts: %d", tc.attempts); strings.Contains(fmt.Sprint(err), n) !=
+				if n := fmt.Sprintf("(attempts: %d", tc.attempts); strings.Contains(
+					fmt.Sprint(err),
+					n,
+				) !=
 					(tc.attempts > 0) {
 					t.Errorf("got %v, want %q in it: %v", err, n, tc.attempts > 0)
 				}

@@ -54,7 +54,10 @@ func newScrubber(key string) *scrubber {
 		escaped.String(), // as strict JSON encoders write it
 		nForm(key),
 	} {
-		if lower := []byte(strings.ToLower(f)); !slices.ContainsFunc(s.forms, func(g []byte) bool { return bytes.Equal(g, lower) }) {
+		if lower := []byte(strings.ToLower(f)); !slices.ContainsFunc(
+			s.forms,
+			func(g []byte) bool { return bytes.Equal(g, lower) },
+		) {
 			s.forms = append(s.forms, lower)
 		}
 	}

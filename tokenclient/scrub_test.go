@@ -43,7 +43,8 @@ func echoes(key string) map[string]string {
 func uriComponent(key string) string {
 	var b strings.Builder
 	for i := 0; i < len(key); i++ {
-		if c := key[i]; strings.IndexByte("-_.!~*'()", c) >= 0 || 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' {
+		if c := key[i]; strings.IndexByte("-_.!~*'()", c) >= 0 || 'a' <= c|0x20 && c|0x20 <= 'z' ||
+			'0' <= c && c <= '9' {
 			b.WriteByte(c)
 		} else {
 			fmt.Fprintf(&b, "%%%02X", c)
@@ -56,7 +57,10 @@ func uriComponent(key string) string {
 func uEscaped(key string) string {
 	var b strings.Builder
 	for i := 0; i < len(key); i++ {
-		if c := key[i]; strings.IndexByte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", c) >= 0 { // not isAlnum: mutants of it must fail here
+		if c := key[i]; strings.IndexByte(
+			"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+			c,
+		) >= 0 { // not isAlnum: mutants of it must fail here
 			b.WriteByte(c)
 		} else {
 			fmt.Fprintf(&b, `\u%04X`, c)
@@ -70,7 +74,8 @@ func TestScrubberFindsEveryForm(t *testing.T) {
 		s := newScrubber(key)
 		for name, echo := range echoes(key) {
 			got := s.text("<" + echo + ">")
-			if !strings.Contains(got, redacted) || strings.Contains(got, echo) || strings.Contains(strings.ToLower(got), strings.ToLower(key)) {
+			if !strings.Contains(got, redacted) || strings.Contains(got, echo) ||
+				strings.Contains(strings.ToLower(got), strings.ToLower(key)) {
 				t.Errorf("key %q, %s: %q scrubs to %q", key, name, echo, got)
 			}
 		}
@@ -94,7 +99,9 @@ func TestScrubberLeavesOtherText(t *testing.T) {
 		}
 	}
 	// Matches of two forms that overlap, or nest, go as one.
-	for forms, want := range map[[2]string]string{{"abcd", "cdef"}: "x[REDACTED]y", {"abcdef", "bc"}: "x[REDACTED]y", {"ab", "ef"}: "x[REDACTED]cd[REDACTED]y", {"ef", "ab"}: "x[REDACTED]cd[REDACTED]y"} {
+	for forms, want := range map[[2]string]string{{"abcd", "cdef"}: "x[REDACTED]y", {"abcdef",
+		"bc"}: "x[REDACTED]y", {"ab", "ef"}: "x[REDACTED]cd[REDACTED]y", {"ef",
+		"ab"}: "x[REDACTED]cd[REDACTED]y"} {
 		s := &scrubber{forms: [][]byte{[]byte(forms[0]), []byte(forms[1])}}
 		if got := s.text("xABcdEfy"); got != want {
 			t.Errorf("forms %q: got %q, want %q", forms, got, want)
@@ -125,11 +132,17 @@ func TestServerText(t *testing.T) {
 		{long + "é", long + "…"}, // no cut inside a rune
 		// Scrubbed before the cut: the key across the bound goes whole.
 		{long + testSecretKey, long + "[…"},
-		{strings.Repeat("x", maxServerText-4) + testSecretKey, strings.Repeat("x", maxServerText-4) + "[RED…"},
+		{strings.Repeat("x", maxServerText-4) + testSecretKey, strings.Repeat("x",
+			maxServerText-4) + "[RED…"},
 		{"key\n" + testSecretKey, "key [REDACTED]"},
 	} {
 		if got := s.serverText(tc.in); got != tc.want {
-			t.Errorf("serverText(%.40q…): got …%q, want …%q", tc.in, got[max(0, len(got)-20):], tc.want[max(0, len(tc.want)-20):])
+			t.Errorf(
+				"serverText(%.40q…): got …%q, want …%q",
+				tc.in,
+				got[max(0, len(got)-20):],
+				tc.want[max(0, len(tc.want)-20):],
+			)
 		}
 	}
 }
@@ -166,7 +179,10 @@ func FuzzScrub(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		for _, key := range []string{oddKey, testSecretKey} {
-			if out := newScrubber(key).serverText(in + key + in); strings.Contains(strings.ToLower(out), strings.ToLower(key)) {
+			if out := newScrubber(key).serverText(in + key + in); strings.Contains(
+				strings.ToLower(out),
+				strings.ToLower(key),
+			) {
 				t.Fatalf("%q kept the key: %q", in, out)
 			}
 		}

@@ -68,7 +68,10 @@ func newSender(hc *http.Client, key string, server *url.URL) *sender {
 // mint sends attempt n, req, reads at most MaxResponseBytes of the body and maps the answer. Its
 // errors name the host alone: the path holds the customer id, which is the secret key when the
 // two are swapped.
-func (s *sender) mint(req *http.Request, n int) (Token, *api.GenerateAuthorizeTokenResponse, error) {
+func (s *sender) mint(
+	req *http.Request,
+	n int,
+) (Token, *api.GenerateAuthorizeTokenResponse, error) {
 	resp, err := s.hc.Do(req)
 	if err != nil {
 		return Token{}, nil, s.scrub.scrubError("request to "+s.origin+" failed", err)
@@ -76,7 +79,10 @@ func (s *sender) mint(req *http.Request, n int) (Token, *api.GenerateAuthorizeTo
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	_ = resp.Body.Close()
 	if err != nil {
-		return Token{}, nil, s.scrub.scrubError("reading the response from "+s.origin+" failed", err)
+		return Token{}, nil, s.scrub.scrubError(
+			"reading the response from "+s.origin+" failed",
+			err,
+		)
 	}
 	r := &api.GenerateAuthorizeTokenResponse{Body: body, HTTPResponse: resp}
 	var tok Token

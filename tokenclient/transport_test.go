@@ -23,7 +23,13 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		t.Error("the redirect was followed")
 	}))
 	defer target.Close()
-	_, f := setup(t, reply{status: http.StatusTemporaryRedirect, header: map[string]string{"Location": target.URL}})
+	_, f := setup(
+		t,
+		reply{
+			status: http.StatusTemporaryRedirect,
+			header: map[string]string{"Location": target.URL},
+		},
+	)
 	mine := &http.Client{}
 	for name, c := range map[string]*Client{
 		"default":        newTestClient(t, f.server.URL),
@@ -44,13 +50,23 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 }
 
 func TestHTTPClients(t *testing.T) {
-	for name, hc := range map[string]*http.Client{"default": defaultHTTPClient(), "NewHTTPClient": NewHTTPClient()} {
+	for name, hc := range map[string]*http.Client{"default": defaultHTTPClient(),
+		"NewHTTPClient": NewHTTPClient()} {
 		tr := hc.Transport.(*http.Transport)
-		if tr.HTTP2 == nil || tr.HTTP2.SendPingTimeout != 10*time.Second || tr.HTTP2.PingTimeout != 5*time.Second {
-			t.Errorf("%s: HTTP/2 health checks %+v, want pings after 10s silent, 5s to answer", name, tr.HTTP2)
+		if tr.HTTP2 == nil || tr.HTTP2.SendPingTimeout != 10*time.Second ||
+			tr.HTTP2.PingTimeout != 5*time.Second {
+			t.Errorf(
+				"%s: HTTP/2 health checks %+v, want pings after 10s silent, 5s to answer",
+				name,
+				tr.HTTP2,
+			)
 		}
-		if !tr.ForceAttemptHTTP2 || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || tr.MaxIdleConnsPerHost != 100 || tr.MaxIdleConns != 100 ||
-			tr.TLSHandshakeTimeout != 10*time.Second || tr.IdleConnTimeout != 90*time.Second || tr.Proxy == nil || dialer.Timeout != 10*time.Second || dialer.KeepAlive != 30*time.Second {
+		if !tr.ForceAttemptHTTP2 || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 ||
+			tr.MaxIdleConnsPerHost != 100 || tr.MaxIdleConns != 100 ||
+			tr.TLSHandshakeTimeout != 10*time.Second || tr.IdleConnTimeout != 90*time.Second ||
+			tr.Proxy == nil ||
+			dialer.Timeout != 10*time.Second ||
+			dialer.KeepAlive != 30*time.Second {
 			t.Errorf("%s: transport %+v", name, tr)
 		}
 		if hc.CheckRedirect(nil, nil) != http.ErrUseLastResponse {
@@ -71,17 +87,20 @@ func TestHTTPClients(t *testing.T) {
 
 // Over TLS the default transport speaks HTTP/2.
 func TestHTTP2(t *testing.T) {
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor != 2 {
-			t.Errorf("got %s, want HTTP/2", r.Proto)
-		}
-		_, _ = w.Write([]byte(okBody))
-	}))
+	srv := httptest.NewUnstartedServer(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ProtoMajor != 2 {
+				t.Errorf("got %s, want HTTP/2", r.Proto)
+			}
+			_, _ = w.Write([]byte(okBody))
+		}),
+	)
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	defer srv.Close()
 	hc := NewHTTPClient()
-	hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	roots := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = roots
 	defer hc.CloseIdleConnections()
 	c := newTestClient(t, srv.URL, WithHTTPClient(hc))
 	if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil {
@@ -92,7 +111,8 @@ func TestHTTP2(t *testing.T) {
 func TestCloseIdleConnections(t *testing.T) {
 	_, f := setup(t, ok200)
 	before := goleak.IgnoreCurrent() // the fake's listener among them
-	for _, c := range []*Client{newTestClient(t, f.server.URL), newTestClient(t, f.server.URL, WithHTTPClient(NewHTTPClient()))} {
+	for _, c := range []*Client{newTestClient(t, f.server.URL), newTestClient(t, f.server.URL,
+		WithHTTPClient(NewHTTPClient()))} {
 		if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +127,8 @@ func TestBrokenRoundTrippers(t *testing.T) {
 		rt   roundTripFunc
 		want string
 	}{
-		{"nil Response", func(*http.Request) (*http.Response, error) { return nil, nil }, "returned a nil *Response with a nil error"},
+		{"nil Response", func(*http.Request) (*http.Response, error) { return nil, nil },
+			"returned a nil *Response with a nil error"},
 		{"nil Body", func(r *http.Request) (*http.Response, error) {
 			resp := respond(r, 200, okBody)
 			resp.Body = nil
@@ -119,8 +140,14 @@ func TestBrokenRoundTrippers(t *testing.T) {
 			return resp, nil
 		}, "malformed response: body is not JSON"},
 	} {
-		c := newTestClient(t, "https://flinks.example", noRetry, WithHTTPClient(&http.Client{Transport: tc.rt}))
-		if _, err := c.GenerateAuthorizeToken(t.Context()); err == nil || !strings.Contains(err.Error(), tc.want) {
+		c := newTestClient(
+			t,
+			"https://flinks.example",
+			noRetry,
+			WithHTTPClient(&http.Client{Transport: tc.rt}),
+		)
+		if _, err := c.GenerateAuthorizeToken(t.Context()); err == nil ||
+			!strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error saying %q", tc.name, err, tc.want)
 		}
 	}
@@ -130,11 +157,16 @@ func TestNetworkErrors(t *testing.T) {
 	_, f := setup(t, drop, drop, ok200)
 	c := newTestClient(t, f.server.URL+"/prefix", fastRetry)
 	if _, err := c.GenerateAuthorizeToken(t.Context()); err != nil || f.hits.Load() != 3 {
-		t.Fatalf("after two drops: got %v after %d requests, want a token after 3", err, f.hits.Load())
+		t.Fatalf(
+			"after two drops: got %v after %d requests, want a token after 3",
+			err,
+			f.hits.Load(),
+		)
 	}
 	f.replies = []reply{drop}
 	_, err := c.GenerateAuthorizeToken(t.Context())
-	if err == nil || !strings.HasSuffix(err.Error(), " (attempts: 3)") || !strings.Contains(err.Error(), f.server.URL) {
+	if err == nil || !strings.HasSuffix(err.Error(), " (attempts: 3)") ||
+		!strings.Contains(err.Error(), f.server.URL) {
 		t.Fatalf("got %v, want the host and 3 attempts", err)
 	}
 	if strings.Contains(err.Error(), "prefix") || strings.Contains(err.Error(), testCustomerID) {
@@ -149,10 +181,12 @@ func TestNetworkErrors(t *testing.T) {
 // An untrusted certificate is not retried, and the error says so.
 func TestUntrustedCertificate(t *testing.T) {
 	var hits atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		_, _ = w.Write([]byte(okBody))
-	}))
+	srv := httptest.NewUnstartedServer(
+		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			hits.Add(1)
+			_, _ = w.Write([]byte(okBody))
+		}),
+	)
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
 	srv.StartTLS()
 	defer srv.Close()
@@ -172,11 +206,18 @@ func TestUntrustedCertificate(t *testing.T) {
 		}},
 	} {
 		hits.Store(0)
-		_, err := newTestClient(t, tc.url, fastRetry, WithHTTPClient(tc.hc)).GenerateAuthorizeToken(t.Context())
-		if !tc.as(err) || !strings.Contains(fmt.Sprint(err), "the server's certificate is not trusted") {
+		_, err := newTestClient(
+			t,
+			tc.url,
+			fastRetry,
+			WithHTTPClient(tc.hc),
+		).GenerateAuthorizeToken(t.Context())
+		if !tc.as(err) ||
+			!strings.Contains(fmt.Sprint(err), "the server's certificate is not trusted") {
 			t.Errorf("%s: got %v", tc.name, err)
 		}
-		if _, ok := errors.AsType[*textError](err); !ok || strings.Contains(err.Error(), "attempts") {
+		if _, ok := errors.AsType[*textError](err); !ok ||
+			strings.Contains(err.Error(), "attempts") {
 			t.Errorf("%s: got %v, want one attempt", tc.name, err)
 		}
 	}
