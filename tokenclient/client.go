@@ -168,12 +168,13 @@ var (
 	dnsLabel = regexp.MustCompile(`^[0-9a-zA-Z]([0-9a-zA-Z-]{0,61}[0-9a-zA-Z])?$`)
 )
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+func isControl(r rune) bool    { return r < 0x20 || r == 0x7f }
+func notPrintable(r rune) bool { return r < 0x20 || r >= 0x7f }
 
 // validateSecretKey accepts the keys the scrubber can hide. Its errors describe the key, never
 // repeat it.
 func validateSecretKey(key string) error {
-	if i := strings.IndexFunc(key, func(r rune) bool { return r < 0x20 || r >= 0x7f }); i >= 0 {
+	if i := strings.IndexFunc(key, notPrintable); i >= 0 {
 		return invalidConfig("secret key has a byte that is not printable ASCII at byte %d of %d",
 			i+1, len(key))
 	}

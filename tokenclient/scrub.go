@@ -124,14 +124,14 @@ func (s *scrubber) serverText(t string) string {
 // oneLine turns line breaks and tabs into spaces and drops other control and format characters
 // (bidi overrides, zero-width ones) and invalid UTF-8: server text cannot split or reorder a line.
 func oneLine(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f }) {
+	if !strings.ContainsFunc(s, notPrintable) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		switch {
-		case strings.ContainsRune("\t\n\v\f\r\u0085\u2028\u2029", r):
+		if strings.ContainsRune("\t\n\v\f\r\u0085\u2028\u2029", r) {
 			return ' '
-		case r == utf8.RuneError || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp):
+		}
+		if r == utf8.RuneError || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
 			return -1
 		}
 		return r

@@ -18,7 +18,7 @@ import (
 const MaxResponseBytes = 1 << 20
 
 // defaultTimeout bounds a call whose context has no deadline.
-const defaultTimeout = 60 * time.Second
+const defaultTimeout = time.Minute
 
 // NewHTTPClient returns an *http.Client, with a transport of its own, like the one New and
 // NewAPIClient use by default:
@@ -30,7 +30,7 @@ const defaultTimeout = 60 * time.Second
 func NewHTTPClient() *http.Client {
 	return &http.Client{CheckRedirect: refuseRedirect, Transport: &http.Transport{
 		Proxy:             http.ProxyFromEnvironment,
-		DialContext:       dialer.DialContext,
+		DialContext:       (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
 		ForceAttemptHTTP2: true,
 		HTTP2: &http.HTTP2Config{SendPingTimeout: 10 * time.Second,
 			PingTimeout: 5 * time.Second},
@@ -42,8 +42,6 @@ func NewHTTPClient() *http.Client {
 		IdleConnTimeout:       90 * time.Second,
 	}}
 }
-
-var dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 
 // defaultHTTPClient is shared by every Client and API client without an HTTP client of its own.
 var defaultHTTPClient = sync.OnceValue(NewHTTPClient)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -65,8 +66,7 @@ func TestHTTPClients(t *testing.T) {
 			tr.MaxIdleConnsPerHost != 100 || tr.MaxIdleConns != 100 ||
 			tr.TLSHandshakeTimeout != 10*time.Second || tr.IdleConnTimeout != 90*time.Second ||
 			tr.Proxy == nil ||
-			dialer.Timeout != 10*time.Second ||
-			dialer.KeepAlive != 30*time.Second {
+			tr.DialContext == nil {
 			t.Errorf("%s: transport %+v", name, tr)
 		}
 		if hc.CheckRedirect(nil, nil) != http.ErrUseLastResponse {
@@ -139,6 +139,11 @@ func TestBrokenRoundTrippers(t *testing.T) {
 			resp.Body = nil
 			return resp, nil
 		}, "malformed response: body is not JSON"},
+		{"body read error", func(r *http.Request) (*http.Response, error) {
+			resp := respond(r, 200, okBody)
+			resp.Body = io.NopCloser(iotest.ErrReader(errors.New("reset")))
+			return resp, nil
+		}, "tokenclient: reading the response from https://flinks.example failed: reset"},
 	} {
 		c := newTestClient(
 			t,
