@@ -1,7 +1,6 @@
 package tokenclient
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -42,19 +41,6 @@ func NewAPIClient(server, secretKey string,
 	}
 	gen.Client = newSender(hc, secretKey, u)
 	return c, nil
-}
-
-// SecretKeyEditor returns a request editor that sets flinks-auth-key to secretKey, and Content-Type
-// and Accept to application/json (so nil params do), on the token operation's requests only (any
-// path prefix or customer id). For a key New would refuse, it fails every request.
-func SecretKeyEditor(secretKey string) api.RequestEditorFn {
-	keyErr := validateSecretKey(secretKey)
-	return func(_ context.Context, req *http.Request) error {
-		if keyErr == nil && isTokenRequest(req) {
-			setTokenHeaders(req, secretKey)
-		}
-		return keyErr
-	}
 }
 
 func setTokenHeaders(req *http.Request, secretKey string) {

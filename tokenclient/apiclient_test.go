@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
 func TestNewAPIClient(t *testing.T) {
@@ -65,52 +64,6 @@ func TestNewAPIClientRefusesBadInput(t *testing.T) {
 // authorizePath is a second operation, Flinks' /Authorize, whose
 // flinks-auth-key carries an authorize token, never the secret key.
 var authorizePath = strings.Replace(tokenPath, "GenerateAuthorizeToken", "Authorize", 1)
-
-func TestSecretKeyOnTheTokenOperationOnly(t *testing.T) {
-	edit := SecretKeyEditor(testSecretKey)
-	for _, tc := range []struct {
-		method, path string
-		want         string // flinks-auth-key after editing
-	}{
-		{http.MethodPost, tokenPath, testSecretKey},
-		{http.MethodPost, "/prefix" + tokenPath, testSecretKey},
-		{http.MethodPost, specvalidate.MustPath("generateAuthorizeToken",
-			map[string]string{"customerId": "other"}), testSecretKey},
-		{http.MethodPost, authorizePath, testToken},
-		{http.MethodGet, tokenPath, testToken},
-		{http.MethodPost, strings.Replace(tokenPath, testCustomerID, "", 1), testToken},
-		{http.MethodPost, tokenPath + "/x", testToken},
-		{http.MethodPost, "/GenerateAuthorizeToken", testToken},
-		{http.MethodPost, strings.ToLower(tokenPath), testToken},
-	} {
-		req := httptest.NewRequest(tc.method, "https://flinks.example"+tc.path, nil)
-		req.Header.Set("flinks-auth-key", testToken)
-		req.Header.Set("Content-Type", "text/plain")
-		if err := edit(t.Context(), req); err != nil {
-			t.Fatal(err)
-		}
-		got, ct := req.Header.Get("flinks-auth-key"), req.Header.Get("Content-Type")
-		if got != tc.want || (got == testToken) != (ct == "text/plain") ||
-			(got == testSecretKey) != (req.Header.Get("Accept") == "application/json") {
-			t.Errorf(
-				"%s %s: flinks-auth-key %q, Content-Type %q, want %q",
-				tc.method,
-				tc.path,
-				got,
-				ct,
-				tc.want,
-			)
-		}
-	}
-	bad := SecretKeyEditor("short")
-	if err := bad(t.Context(), httptest.NewRequest(http.MethodPost, authorizePath,
-		nil)); !errors.Is(
-		err,
-		ErrInvalidConfig,
-	) {
-		t.Errorf("an editor for a bad key: got %v", err)
-	}
-}
 
 // Through NewAPIClient's client, as the generated code sends a second
 // operation: its request editors, then its HTTP client.

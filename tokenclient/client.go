@@ -64,12 +64,8 @@ func New(customerID, secretKey string, opts ...Option) (_ *Client, err error) {
 	if err != nil {
 		return nil, err
 	}
-	server := strings.TrimSuffix(u.String(), "/") + "/" // else the builder drops the last segment
-	req, err := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil)
-	if err != nil {
-		return nil, invalidConfig("cannot build a request for the base URL and customer id (%s)",
-			withoutValues(err))
-	}
+	server := strings.TrimSuffix(u.String(), "/") + "/"                     // else the builder drops the last segment
+	req, _ := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil) // both valid
 	setTokenHeaders(req, secretKey)
 	req.Header.Set("User-Agent", strings.TrimSpace("flinks-token-go/1 "+o.userAgent))
 	return &Client{s: newSender(cmp.Or(o.httpClient, defaultHTTPClient()), secretKey, u),

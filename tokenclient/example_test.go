@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flinkskit/flinks-token-go/api"
 	"github.com/flinkskit/flinks-token-go/flinkstest"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
@@ -143,29 +142,4 @@ func ExampleClient_ConnectURL() {
 	// true
 	// {fake}/v2/?authorizeToken={token}&demo=true
 	// https://sandbox-iframe.private.fin.ag/v2/?authorizeToken={token}&demo=true
-}
-
-// The generated client wired by hand, as NewAPIClient does: an HTTP client
-// that never follows redirects, and the secret key added by a request
-// editor.
-func ExampleSecretKeyEditor() {
-	srv := flinkstest.NewServer()
-	defer srv.Close()
-
-	c, err := api.NewClientWithResponses(srv.URL,
-		api.WithHTTPClient(tokenclient.NewHTTPClient()),
-		api.WithRequestEditorFn(tokenclient.SecretKeyEditor(flinkstest.DefaultSecretKey)))
-	if err != nil {
-		log.Fatal(err)
-	}
-	resp, err := c.GenerateAuthorizeTokenWithResponse(
-		context.Background(),
-		flinkstest.DefaultCustomerID,
-		nil,
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(resp.StatusCode(), len(srv.Issued()))
-	// Output: 200 1
 }

@@ -34,12 +34,11 @@ func NewHTTPClient() *http.Client {
 		ForceAttemptHTTP2: true,
 		HTTP2: &http.HTTP2Config{SendPingTimeout: 10 * time.Second,
 			PingTimeout: 5 * time.Second},
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   100,
-		IdleConnTimeout:       90 * time.Second,
+		TLSClientConfig:     &tls.Config{MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout: 10 * time.Second,
+		MaxIdleConns:        100,
+		MaxIdleConnsPerHost: 100,
+		IdleConnTimeout:     90 * time.Second,
 	}}
 }
 
