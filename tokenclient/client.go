@@ -64,8 +64,10 @@ func New(customerID, secretKey string, opts ...Option) (_ *Client, err error) {
 	if err != nil {
 		return nil, err
 	}
-	server := strings.TrimSuffix(u.String(), "/") + "/"                     // else the builder drops the last segment
-	req, _ := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil) // both valid
+	// Without the final "/", the builder drops the last path segment; it cannot fail for values
+	// the checks passed.
+	server := strings.TrimSuffix(u.String(), "/") + "/"
+	req, _ := api.NewGenerateAuthorizeTokenRequest(server, customerID, nil)
 	setTokenHeaders(req, secretKey)
 	req.Header.Set("User-Agent", strings.TrimSpace("flinks-token-go/1 "+o.userAgent))
 	return &Client{s: newSender(cmp.Or(o.httpClient, defaultHTTPClient()), secretKey, u),

@@ -21,9 +21,10 @@
 // TokenFromResponse (which takes the key from the response's request), and in every error
 // errors.Unwrap and errors.As reach from them, server text (Message, FlinksCode, Location, network
 // error text) is made one line, scrubbed of the whole key in any ASCII letter case, as is,
-// without a GUID key's hyphens (.NET's "N" form), percent-encoded (as url.QueryEscape, url.PathEscape or JavaScript's encodeURIComponent, or every
-// byte), JSON-escaped (encoding/json's escapes, `\/`, or \u00XX for every byte but letters and
-// digits) and inside strconv.Quote'd text, not in other mixtures, then cut to 512 bytes, linearly.
+// without a GUID key's hyphens (.NET's "N" form), percent-encoded (as url.QueryEscape,
+// url.PathEscape or JavaScript's encodeURIComponent, or every byte), JSON-escaped (encoding/json's
+// escapes, `\/`, or \u00XX for every byte but letters and digits) and inside strconv.Quote'd text,
+// not in other mixtures, then cut to 512 bytes, linearly.
 // Such an error wraps the original only if its text holds none of this; either way errors.Is
 // matches the sentinels and context errors, and a network error stays a net.Error with its
 // Timeout. A 200 whose Token holds the key is an ErrMalformedResponse.

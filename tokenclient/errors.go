@@ -3,7 +3,6 @@ package tokenclient
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -102,11 +101,9 @@ func (s *scrubber) scrubError(what string, err error) error {
 	if ne, ok := errors.AsType[net.Error](err); ok {
 		e.timeout = ne.Timeout()
 	}
-	_, verify := errors.AsType[*tls.CertificateVerificationError](err)
-	_, authority := errors.AsType[x509.UnknownAuthorityError](err)
-	_, invalid := errors.AsType[x509.CertificateInvalidError](err)
-	_, hostname := errors.AsType[x509.HostnameError](err)
-	if e.untrusted = verify || authority || invalid || hostname; e.untrusted {
+	// crypto/tls wraps every x509 verification error (unknown authority, invalid certificate,
+	// host-name mismatch) in a CertificateVerificationError.
+	if _, e.untrusted = errors.AsType[*tls.CertificateVerificationError](err); e.untrusted {
 		what += ": the server's certificate is not trusted"
 	}
 	text := err.Error()

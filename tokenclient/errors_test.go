@@ -2,6 +2,7 @@ package tokenclient
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -41,9 +42,10 @@ func TestErrorWording(t *testing.T) {
 		{badID, "tokenclient: customer id (1 bytes) is not a GUID"},
 		{s.scrubError("request to https://h failed", refused),
 			"tokenclient: request to https://h failed: dial tcp: connection refused"},
-		{s.scrubError("request to https://h failed", x509.UnknownAuthorityError{}),
+		{s.scrubError("request to https://h failed",
+			&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}),
 			"tokenclient: request to https://h failed: the server's certificate is not trusted: " +
-				"x509: certificate signed by unknown authority"},
+				"tls: failed to verify certificate: x509: certificate signed by unknown authority"},
 		{stopped(context.Background(), &APIError{StatusCode: 503}, 3, &APIError{StatusCode: 503}),
 			"tokenclient: Flinks answered 503 Service Unavailable (attempts: 3)"},
 		{stopped(cancelled, refused, 2, &APIError{StatusCode: 503}),
