@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
+	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
 func TestNewAPIClient(t *testing.T) {
@@ -255,6 +256,62 @@ func BenchmarkTokenFromResponse(b *testing.B) {
 	for b.Loop() {
 		if _, err := TokenFromResponse(resp); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestIsTokenRequest(t *testing.T) {
+	for _, tc := range []struct {
+		method, path string
+		want         bool
+	}{
+		{http.MethodPost, tokenPath, true},
+		{http.MethodPost, "/prefix" + tokenPath, true},
+		{http.MethodPost, specvalidate.MustPath("generateAuthorizeToken",
+			map[string]string{"customerId": "other"}), true},
+		{http.MethodPost, strings.Replace(tokenPath, testCustomerID, "x", 1), true},
+		{http.MethodPost, authorizePath, false},
+		{http.MethodGet, tokenPath, false},
+		{http.MethodPost, strings.Replace(tokenPath, testCustomerID, "", 1), false},
+		{http.MethodPost, tokenPath + "/x", false},
+		{http.MethodPost, "/GenerateAuthorizeToken", false},
+		{http.MethodPost, strings.ToLower(tokenPath), false},
+	} {
+		req := httptest.NewRequest(tc.method, "https://flinks.example"+tc.path, nil)
+		if got := isTokenRequest(req); got != tc.want {
+			t.Errorf("%s %s: got %v, want %v", tc.method, tc.path, got, tc.want)
+		}
+	}
+}
+
+// TokenFromResponse scrubs the key its response's request carried, and needs no request.
+func TestTokenFromResponseScrubsTheRequestsKey(t *testing.T) {
+	echo := `{"Message":"bad key ` + testSecretKey + `"}`
+	for _, tc := range []struct {
+		key   string // flinks-auth-key, "" for no request
+		token bool
+	}{
+		{testSecretKey, false}, {"", false}, {"", true}, {testSecretKey, true},
+	} {
+		resp := &api.GenerateAuthorizeTokenResponse{Body: []byte(echo),
+			HTTPResponse: &http.Response{StatusCode: 401, Header: http.Header{}}}
+		if tc.token {
+			resp.Body, resp.HTTPResponse.StatusCode = []byte(okBody), 200
+		}
+		if tc.key != "" {
+			resp.HTTPResponse.Request = httptest.NewRequest(http.MethodPost, tokenPath, nil)
+			resp.HTTPResponse.Request.Header.Set("flinks-auth-key", tc.key)
+		}
+		tok, err := TokenFromResponse(resp)
+		if tc.token {
+			if err != nil || tok.Value != testToken {
+				t.Errorf("key %q: got %v, %v, want the token", tc.key, tok, err)
+			}
+			continue
+		}
+		if e, ok := errors.AsType[*APIError](err); !ok || strings.Contains(e.Message, redacted) !=
+			(tc.key != "") {
+			t.Errorf("key %q: got %v, want the key scrubbed if the request had it", tc.key, err)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 // The one test of the wording of each error kind; the others assert types and fields.
 func TestErrorWording(t *testing.T) {
 	_, badID := New("x", testSecretKey)
+	_, badKey := New(testCustomerID, "abcdefgh\n")
 	s := newScrubber(testSecretKey)
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
 	cancelled, cancel := context.WithCancel(context.Background())
@@ -40,6 +41,7 @@ func TestErrorWording(t *testing.T) {
 		{&APIError{StatusCode: 502, Err: ErrResponseTooLarge},
 			"tokenclient: Flinks answered 502 Bad Gateway: response body too large"},
 		{badID, "tokenclient: customer id (1 bytes) is not a GUID"},
+		{badKey, "tokenclient: secret key has a byte that is not printable ASCII at byte 9 of 9"},
 		{s.scrubError("request to https://h failed", refused),
 			"tokenclient: request to https://h failed: dial tcp: connection refused"},
 		{s.scrubError("request to https://h failed",

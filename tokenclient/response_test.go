@@ -108,6 +108,9 @@ func TestResponses(t *testing.T) {
 					tc.rep.status,
 				)
 			}
+			if loc := tc.rep.header["Location"]; ok && loc != "" && apiErr.Location == "" {
+				t.Errorf("%s/%s: got %v, want Location %s", tc.name, path, err, loc)
+			}
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("%s/%s: %v does not match %v", tc.name, path, err, tc.is)
 			}
