@@ -15,8 +15,8 @@ import (
 // it checks the server they leave as New checks a base URL, copies the *http.Client (another
 // api.HttpRequestDoer is refused) to refuse redirects, and sends the key only on the token
 // operation's requests to that server. There it reads at most MaxResponseBytes of a body and
-// returns the error GenerateAuthorizeToken returns for one attempt (a ctx without a deadline
-// gets one 60 seconds away), or the response. Its errors match ErrInvalidConfig.
+// returns the error GenerateAuthorizeToken returns for one attempt, under its default
+// deadline, or the response. Its errors match ErrInvalidConfig.
 func NewAPIClient(server, secretKey string,
 	opts ...api.ClientOption) (_ *api.ClientWithResponses, err error) {
 	if err := validateSecretKey(secretKey); err != nil {
