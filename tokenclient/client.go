@@ -233,6 +233,3 @@ type TokenSource interface {
 
 // Token calls GenerateAuthorizeToken, so that a *Client is a TokenSource.
 func (c *Client) Token(ctx context.Context) (Token, error) { return c.GenerateAuthorizeToken(ctx) }
-
-// Token calls Get, so that a *Pool is a TokenSource.
-func (p *Pool) Token(ctx context.Context) (Token, error) { return p.Get(ctx) }
