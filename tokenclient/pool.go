@@ -19,8 +19,7 @@ const expiryMargin = 10 * time.Second
 
 var (
 	errEmptyToken = errors.New("tokenclient: pool: the TokenSource returned an empty token")
-	errTooLate    = fmt.Errorf("tokenclient: pool: a token arrived at the pool's max age or"+
-		" within %v of its ExpiresAt", expiryMargin)
+	errTooLate    = errors.New("tokenclient: pool: the token came too late to hand out")
 )
 
 // PoolOption configures a Pool.
@@ -172,7 +171,7 @@ func (p *Pool) checkLocked(tok Token, err error, start, deadline time.Time) (tim
 	}
 	if now := time.Now(); !now.Before(until) {
 		p.stats.Discarded++
-		return until, fmt.Errorf("%w (the call took %v; the token expires at %s)",
+		return until, fmt.Errorf("%w: the call took %v; the token expires at %s",
 			errTooLate, now.Sub(start), tok.ExpiresAt.Format(time.RFC3339Nano))
 	}
 	return until, nil
