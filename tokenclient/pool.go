@@ -17,10 +17,8 @@ var ErrPoolClosed = errors.New("tokenclient: pool is closed")
 // expiryMargin is how long before its ExpiresAt a Pool stops handing a token out.
 const expiryMargin = 10 * time.Second
 
-var (
-	errEmptyToken = errors.New("tokenclient: pool: the TokenSource returned an empty token")
-	errTooLate    = errors.New("tokenclient: pool: the token came too late to hand out")
-)
+var errEmptyToken = errors.New("tokenclient: pool: the TokenSource returned an empty token")
+var errTooLate = errors.New("tokenclient: pool: the token came too late to hand out")
 
 // PoolOption configures a Pool.
 type PoolOption func(*Pool)

@@ -60,14 +60,12 @@ func (p *Pool) refill(ctx context.Context) {
 }
 
 // mintOne makes a refill call with the slot the refill holds and makes its token ready, or returns
-// why not; a panic in the call is an error too. The call is cancelled at the max age, not given a
-// deadline, so that the TokenSource's own bound applies.
+// why not; a panic in the call is an error too. The max age is the call's deadline.
 func (p *Pool) mintOne(ctx context.Context) (err error) {
 	defer func() { <-p.sem }()
 	start := time.Now()
-	callCtx, cancel := context.WithCancel(ctx)
+	callCtx, cancel := context.WithTimeout(ctx, p.maxAge)
 	defer cancel()
-	defer time.AfterFunc(p.maxAge, cancel).Stop() // starts the timer now
 	tok, err := func() (_ Token, err error) {
 		defer func() {
 			if r := recover(); r != nil {
