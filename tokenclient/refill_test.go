@@ -307,6 +307,8 @@ func TestPoolRefillFailures(t *testing.T) {
 				}
 				time.Sleep(10 * time.Second) // call 5 fails, call 6 succeeds
 				synctest.Wait()
+				mustGet(t, p) // call 7 succeeds after a success: no line
+				synctest.Wait()
 				want := []string{
 					"WARN tokenclient: pool refill failed, backing off error=" + tt.wantErr,
 					"INFO tokenclient: pool refill recovered failures=3",
