@@ -118,8 +118,8 @@ func TestPoolHandsOutEachTokenOnce(t *testing.T) {
 		s := p.Stats()
 		if len(seen) != goroutines*gets || s.HandedOut != goroutines*gets ||
 			s.Minted != s.HandedOut+int64(s.Ready) {
-			t.Errorf("%d distinct tokens, Stats %+v; want %d, each minted token handed out or ready",
-				len(seen), s, goroutines*gets)
+			t.Errorf("%d distinct tokens, Stats %+v; want %d, each minted token handed out "+
+				"or ready", len(seen), s, goroutines*gets)
 		}
 	})
 }
