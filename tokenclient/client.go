@@ -242,5 +242,3 @@ func (c *Client) LogValue() slog.Value {
 // those every Client shares; otherwise one lives up to 90 seconds after its last use.
 func (c *Client) CloseIdleConnections() { c.s.hc.CloseIdleConnections() }
 
-// Token calls Get, so that a *Pool is a TokenSource.
-func (p *Pool) Token(ctx context.Context) (Token, error) { return p.Get(ctx) }

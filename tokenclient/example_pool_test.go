@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"net/url"
+	"strings"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
@@ -26,18 +28,30 @@ func ExampleNewPool() {
 	}
 	defer pool.Close()
 
-	var src tokenclient.TokenSource = pool // or c: a handler can take either
+	// A handler can take pool or c as an interface like this one.
+	var tokens interface {
+		tokenclient.TokenSource
+		ConnectURL(tok tokenclient.Token, params url.Values) (string, error)
+	} = pool
 	for range 3 {
-		tok, err := src.Token(context.Background())
+		tok, err := tokens.Token(context.Background())
 		if err != nil {
 			log.Fatal(err)
 		}
 		fmt.Println("first use:", srv.Redeem(tok.Value), "second use:", srv.Redeem(tok.Value))
 	}
+	tok, err := tokens.Token(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	page, err := tokens.ConnectURL(tok, url.Values{"demo": {"true"}})
+	page = strings.NewReplacer(srv.URL, "", tok.Value, "TOKEN").Replace(page)
+	fmt.Println("Connect page:", page, err)
 	fmt.Println("healthy:", pool.Err() == nil, "handed out:", pool.Stats().HandedOut)
 	// Output:
 	// first use: <nil> second use: flinkstest: token was already used
 	// first use: <nil> second use: flinkstest: token was already used
 	// first use: <nil> second use: flinkstest: token was already used
-	// healthy: true handed out: 3
+	// Connect page: /v2/?authorizeToken=TOKEN&demo=true <nil>
+	// healthy: true handed out: 4
 }

@@ -1,10 +1,7 @@
 package tokenclient
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -201,114 +197,5 @@ func assertClean(t testing.TB, err error, key string) {
 		}
 	}
 }
-
-// fakeSource is the TokenSource behind the Pool tests. Call n (from 1)
-// answers token-n, unless answer returns an error for it; while hold is
-// set, a call first waits for hold to close or for its context. It
-// records when each call began and the most calls it had at once.
-type fakeSource struct {
-	mu        sync.Mutex
-	answer    func(n int) error
-	hold      chan struct{}
-	calls     []time.Time
-	deadline  bool // a call's context had a deadline
-	inCall    int
-	maxInCall int
-}
-
-var errFake = errors.New("fake source: no token")
-
-func (s *fakeSource) Token(ctx context.Context) (Token, error) {
-	s.mu.Lock()
-	s.calls = append(s.calls, time.Now())
-	n, hold, answer := len(s.calls), s.hold, s.answer
-	_, dl := ctx.Deadline()
-	s.deadline = s.deadline || dl
-	s.inCall++
-	s.maxInCall = max(s.maxInCall, s.inCall)
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.inCall--
-		s.mu.Unlock()
-	}()
-	if hold != nil {
-		select {
-		case <-hold:
-		case <-ctx.Done():
-			return Token{}, ctx.Err()
-		}
-	}
-	if answer != nil {
-		if err := answer(n); err != nil {
-			return Token{}, err
-		}
-	}
-	return Token{Value: fmt.Sprintf("token-%d", n), ExpiresAt: time.Now().Add(TokenLifetime)}, nil
-}
-
-func (s *fakeSource) set(f func(s *fakeSource)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f(s)
-}
-
-func (s *fakeSource) numCalls() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.calls)
-}
-
-// startPool starts a pool over src, inside the test's bubble, and closes
-// it when the test ends.
-func startPool(t *testing.T, src TokenSource, opts ...PoolOption) *Pool {
-	t.Helper()
-	p, err := NewPool(src, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Close() })
-	return p
-}
-
-// mustGet returns the value of a token from p; it may run on any goroutine.
-func mustGet(t *testing.T, p *Pool) string {
-	t.Helper()
-	tok, err := p.Get(context.Background())
-	if err != nil {
-		t.Errorf("Get: %v", err)
-	}
-	return tok.Value
-}
-
-func checkStats(t *testing.T, p *Pool, want PoolStats) {
-	t.Helper()
-	if got := p.Stats(); got != want {
-		t.Errorf("Stats:\n got %+v\nwant %+v", got, want)
-	}
-}
-
-// checkBackoff checks that the gaps between calls from..to-1 are refill
-// backoffs: between half and all of 1s, doubling to 5 minutes, counted
-// from first failures.
-func checkBackoff(t *testing.T, calls []time.Time, first int) {
-	t.Helper()
-	for i := 1; i < len(calls); i++ {
-		d := refillBackoff(first + i - 1)
-		if gap := calls[i].Sub(calls[i-1]); gap < d/2 || gap >= d {
-			t.Errorf(
-				"wait after failure %d: got %v, want at least %v and under %v",
-				first+i-1,
-				gap,
-				d/2,
-				d,
-			)
-		}
-	}
-}
-
-type sourceFunc func(context.Context) (Token, error)
-
-func (f sourceFunc) Token(ctx context.Context) (Token, error) { return f(ctx) }
 
 var noRetry = WithRetry(RetryPolicy{MaxAttempts: 1})

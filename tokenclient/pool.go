@@ -1,16 +1,24 @@
 package tokenclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
+	"log/slog"
+	"net/url"
 	"sync"
 	"time"
 )
 
-// ErrPoolClosed is returned by Pool.Get after Close.
-var ErrPoolClosed = errors.New("tokenclient: pool is closed; create a new Pool")
+// ErrPoolClosed is returned by [Pool.Token] after [Pool.Close].
+var ErrPoolClosed = errors.New("tokenclient: pool is closed")
+
+// expiryMargin is how long before its ExpiresAt a Pool stops handing a token out.
+const expiryMargin = 10 * time.Second
+
+var errEmptyToken = errors.New("tokenclient: pool: the TokenSource returned an empty token")
+var errTooLate = errors.New("tokenclient: pool: the token came too late to hand out")
 
 // PoolOption configures a Pool.
 type PoolOption func(*Pool)
@@ -18,37 +26,45 @@ type PoolOption func(*Pool)
 // WithPoolSize sets how many ready tokens the pool keeps (default 4).
 func WithPoolSize(n int) PoolOption { return func(p *Pool) { p.size = n } }
 
-// WithMaxAge sets the age, from 100ms to TokenLifetime, at which a ready token is discarded unused
-// (default 25 minutes, leaving 5 to spend it).
+// WithMaxAge sets the age, from 100ms to TokenLifetime, at which a ready token is discarded
+// unused (default 25 minutes, leaving 5 to spend it).
 func WithMaxAge(d time.Duration) PoolOption { return func(p *Pool) { p.maxAge = d } }
 
-// WithMaxInFlight bounds the pool's calls at its TokenSource at once, the refill's and Get's
+// WithMaxInFlight bounds the pool's calls at its TokenSource at once, the refill's and Token's
 // together (default 32).
 func WithMaxInFlight(n int) PoolOption { return func(p *Pool) { p.maxInFlight = n } }
 
+// WithPoolLogger logs the refill's failures to l: the first of a run at Warn with the error's
+// text, the recovery at Info (default: no logging).
+func WithPoolLogger(l *slog.Logger) PoolOption { return func(p *Pool) { p.log = cmp.Or(l, p.log) } }
+
 // Pool hands out tokens minted ahead of time through a TokenSource: one goroutine keeps up to its
-// size ready, each handed out once or discarded at the max age. It is safe for concurrent use.
+// size ready, each handed out once, before the max age and at least 10 seconds before its own
+// ExpiresAt, or discarded. A refill call that fails, returns an empty token, returns one too late
+// to hand out or panics counts as a refill failure (see [Pool.Err], [PoolStats] and
+// [WithPoolLogger]); the refill then backs off and retries until Close. It is safe for
+// concurrent use.
 type Pool struct {
 	src               TokenSource
 	size, maxInFlight int
 	maxAge            time.Duration
+	log               *slog.Logger
+	sem               chan struct{} // one element per call at src
 	mu                sync.Mutex
-	ready             []pooledToken // oldest first
-	waiters           []chan *Token // Gets waiting, oldest first, for a token or nil (a slot)
-	inFlight          int           // calls at src, refill and direct
-	err               error         // the last refill error
-	stats             PoolStats
+	ready             []pooledToken // soonest to expire first
+	stats             PoolStats     // every counter but Ready and InFlight
+	err               error         // the last refill's error
 	closed            bool
 
-	wake   chan struct{} // a token was taken or a slot freed
-	resume chan struct{} // a direct call succeeded: end the refill's backoff
+	wake   chan struct{} // buffered: a token was taken
+	resume chan struct{} // unbuffered: a direct call succeeded while the refill backs off
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the refill goroutine returns
 }
 
 type pooledToken struct {
-	tok      Token
-	mintedAt time.Time // when the call for it started
+	tok   Token
+	until time.Time // when it stops being handed out
 }
 
 // NewPool starts a pool over src, such as a *Client.
@@ -57,112 +73,142 @@ func NewPool(src TokenSource, opts ...PoolOption) (*Pool, error) {
 		return nil, invalidConfig("NewPool needs a TokenSource, such as the *Client New returns")
 	}
 	p := &Pool{src: src, size: 4, maxAge: 25 * time.Minute, maxInFlight: 32,
-		wake: make(chan struct{}, 1), resume: make(chan struct{}, 1), done: make(chan struct{})}
+		log: slog.New(slog.DiscardHandler), wake: make(chan struct{}, 1),
+		resume: make(chan struct{}), done: make(chan struct{})}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(p)
 		}
 	}
-	switch {
-	case p.size < 1:
+	if p.size < 1 {
 		return nil, invalidConfig("pool size %d: want at least 1", p.size)
-	case p.maxInFlight < 1:
+	} else if p.maxInFlight < 1 {
 		return nil, invalidConfig("pool max in-flight %d: want at least 1", p.maxInFlight)
-	case p.maxAge < 100*time.Millisecond || p.maxAge > TokenLifetime:
-		return nil, invalidConfig("pool max age %v: want at least 100ms and at most %v, the token lifetime (a time.Duration counts nanoseconds: write 25*time.Minute)",
+	} else if p.maxAge < 100*time.Millisecond || p.maxAge > TokenLifetime {
+		return nil, invalidConfig("pool max age %v: want at least 100ms and at most %v",
 			p.maxAge, TokenLifetime)
 	}
+	p.sem = make(chan struct{}, p.maxInFlight)
 	var ctx context.Context
 	ctx, p.cancel = context.WithCancel(context.Background())
 	go p.refill(ctx)
 	return p, nil
 }
 
-// Get returns a ready token, else a direct call's to the TokenSource, whose success ends the refill's
-// backoff; at the max in flight, it waits for a token, a slot or ctx's end. After Close: ErrPoolClosed.
-func (p *Pool) Get(ctx context.Context) (Token, error) {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return Token{}, ErrPoolClosed
+// Token returns a ready token, else one from a direct call to the TokenSource, whose success ends
+// the refill's backoff; at the max in flight, it first waits for a call to end or for ctx's end,
+// and takes a token that call made ready. A direct call's panic reaches the caller; its empty
+// token, or one within the expiry margin, is an error. After Close, Token returns ErrPoolClosed.
+// Token makes a *Pool a TokenSource, as [Client.Token] does a *Client.
+func (p *Pool) Token(ctx context.Context) (Token, error) {
+	if tok, err := p.take(); tok.Value != "" || err != nil {
+		return tok, err
 	}
-	p.dropExpiredLocked(time.Now())
-	if len(p.ready) > 0 {
-		tok := p.ready[0].tok
-		p.ready = p.ready[1:]
-		p.stats.HandedOut++
-		p.mu.Unlock()
-		signal(p.wake)
-		return tok, nil
-	}
-	if p.inFlight < p.maxInFlight {
-		p.inFlight++
-		p.mu.Unlock()
-		return p.direct(ctx)
-	}
-	ch := make(chan *Token, 1)
-	p.waiters = append(p.waiters, ch)
-	p.mu.Unlock()
-	tok, open := (*Token)(nil), false
 	select {
-	case tok, open = <-ch:
+	case p.sem <- struct{}{}:
 	case <-ctx.Done():
-		p.mu.Lock()
-		if i := slices.Index(p.waiters, ch); i >= 0 {
-			p.waiters = slices.Delete(p.waiters, i, i+1)
-			p.mu.Unlock()
-			return Token{}, fmt.Errorf("tokenclient: waiting for a token from the pool: %w", ctx.Err())
-		}
-		p.mu.Unlock()
-		tok, open = <-ch // sent before Get could leave the queue
-	}
-	if !open {
+		return Token{}, fmt.Errorf("tokenclient: waiting for a token from the pool: %w", ctx.Err())
+	case <-p.done: // after Close
 		return Token{}, ErrPoolClosed
-	} else if tok != nil {
-		return *tok, nil
 	}
-	return p.direct(ctx) // with a slot; if ctx has ended, src says so
-}
-
-// direct calls src with a slot the caller holds, and passes the slot on.
-func (p *Pool) direct(ctx context.Context) (Token, error) {
+	defer func() { <-p.sem }() // on every path, a panic's too
+	if tok, err := p.take(); tok.Value != "" || err != nil {
+		return tok, err
+	}
+	start := time.Now()
 	tok, err := p.src.Token(ctx)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err == nil {
-		p.stats.Minted++
-		p.stats.DirectMints++
-		p.stats.HandedOut++
-		signal(p.resume)
+	if _, err = p.checkLocked(tok, err, start, tok.ExpiresAt); err != nil {
+		return Token{}, err
 	}
-	p.releaseSlotLocked()
-	return tok, err
+	p.stats.DirectMints++
+	p.stats.HandedOut++
+	select {
+	case p.resume <- struct{}{}:
+	default:
+	}
+	return tok, nil
 }
 
-// Close stops the refill goroutine and waits for it, answers waiting Gets with ErrPoolClosed and
-// drops the ready tokens. It may be called again.
+// take returns the ready token that expires first, an empty Token when none is ready, or
+// ErrPoolClosed after Close.
+func (p *Pool) take() (Token, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return Token{}, ErrPoolClosed
+	}
+	p.dropExpiredLocked(time.Now())
+	if len(p.ready) == 0 {
+		return Token{}, nil
+	}
+	tok := p.ready[0].tok
+	p.ready = p.ready[1:]
+	p.stats.HandedOut++
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+	return tok, nil
+}
+
+// checkLocked counts a call's result and returns when its token stops being handed out, at the
+// deadline or expiryMargin before its ExpiresAt, or why it cannot be handed out now.
+func (p *Pool) checkLocked(tok Token, err error, start, deadline time.Time) (time.Time, error) {
+	if err == nil && tok.Value == "" {
+		err = errEmptyToken
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	p.stats.Minted++
+	until := tok.ExpiresAt.Add(-expiryMargin)
+	if deadline.Before(until) {
+		until = deadline
+	}
+	if now := time.Now(); !now.Before(until) {
+		p.stats.Discarded++
+		return until, fmt.Errorf("%w: the call took %v; the token expires at %s",
+			errTooLate, now.Sub(start), tok.ExpiresAt.Format(time.RFC3339Nano))
+	}
+	return until, nil
+}
+
+// ConnectURL builds the Connect iframe URL for tok with the pool's TokenSource when it can, as a
+// *Client does ([Client.ConnectURL]); otherwise it returns an error matching ErrInvalidConfig. A
+// handler can thus take an interface with Token and ConnectURL, which *Client and *Pool satisfy.
+func (p *Pool) ConnectURL(tok Token, params url.Values) (string, error) {
+	if c, ok := p.src.(connectURLer); ok {
+		return c.ConnectURL(tok, params)
+	}
+	return "", invalidConfig("the pool's TokenSource, a %T, cannot build Connect URLs", p.src)
+}
+
+type connectURLer interface {
+	ConnectURL(Token, url.Values) (string, error)
+}
+
+// Close stops the refill goroutine and waits for it, answers waiting Token calls with
+// ErrPoolClosed and drops the ready tokens. It may be called again.
 func (p *Pool) Close() error {
 	p.mu.Lock()
-	for _, ch := range p.waiters { // none left at a second Close
-		close(ch)
-	}
-	p.closed, p.ready, p.waiters = true, nil, nil
+	p.closed, p.ready = true, nil
 	p.mu.Unlock()
 	p.cancel()
 	<-p.done
 	return nil
 }
 
-// PoolStats is a snapshot of a Pool's counters. Every token minted is handed out, ready, discarded
-// or dropped by Close.
+// PoolStats is a snapshot of a Pool's counters. Every token minted is handed out, ready,
+// discarded or dropped by Close.
 type PoolStats struct {
 	Ready          int   // unexpired tokens waiting to be handed out
-	InFlight       int   // calls at the TokenSource now
-	Waiting        int   // Gets waiting for a token or a slot
-	Minted         int64 // tokens the TokenSource gave, refill and direct
-	HandedOut      int64 // tokens returned by Get
-	Discarded      int64 // tokens that reached the max age unused
-	DirectMints    int64 // tokens Get minted because the pool was empty
+	InFlight       int   // calls at the TokenSource now; at the max in flight, Token waits
+	Minted         int64 // non-empty tokens the TokenSource gave, refill and direct
+	HandedOut      int64 // tokens returned by Token
+	Discarded      int64 // tokens that reached the max age or their expiry margin unused
+	DirectMints    int64 // tokens Token minted because the pool was empty
 	RefillFailures int64 // background refills that got no usable token
 }
 
@@ -172,7 +218,7 @@ func (p *Pool) Stats() PoolStats {
 	defer p.mu.Unlock()
 	p.dropExpiredLocked(time.Now())
 	s := p.stats
-	s.Ready, s.InFlight, s.Waiting = len(p.ready), p.inFlight, len(p.waiters)
+	s.Ready, s.InFlight = len(p.ready), len(p.sem)
 	return s
 }
 
@@ -187,6 +233,7 @@ func (p *Pool) Err() error {
 // Format prints the pool's settings and counters, never a token, for any verb.
 func (p *Pool) Format(f fmt.State, _ rune) {
 	s, err := p.Stats(), p.Err()
-	fmt.Fprintf(f, "tokenclient.Pool{size: %d, maxAge: %v, maxInFlight: %d, ready: %d, inFlight: %d, minted: %d, handedOut: %d, healthy: %t}",
+	fmt.Fprintf(f, "tokenclient.Pool{size: %d, maxAge: %v, maxInFlight: %d, ready: %d, "+
+		"inFlight: %d, minted: %d, handedOut: %d, healthy: %t}",
 		p.size, p.maxAge, p.maxInFlight, s.Ready, s.InFlight, s.Minted, s.HandedOut, err == nil)
 }

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/flinkskit/flinks-token-go/flinkstest"
 	"go.uber.org/goleak"
 )
 
@@ -27,12 +31,16 @@ func TestNewPoolRejectsBadOptions(t *testing.T) {
 		{"max in-flight 0", &fakeSource{}, WithMaxInFlight(0), "max in-flight 0: want at least 1"},
 		{"max in-flight -1", &fakeSource{}, WithMaxInFlight(-1), "max in-flight -1"},
 		{"max in-flight 1", &fakeSource{}, WithMaxInFlight(1), ""},
-		{"max age 25ns, meant as minutes", &fakeSource{}, WithMaxAge(25), "max age 25ns: want at least 100ms and at most 30m0s"},
-		{"max age just under 100ms", &fakeSource{}, WithMaxAge(100*time.Millisecond - 1), "25*time.Minute"},
+		{"max age 25ns, meant as minutes", &fakeSource{}, WithMaxAge(25),
+			"max age 25ns: want at least 100ms and at most 30m0s"},
+		{"max age just under 100ms", &fakeSource{}, WithMaxAge(100*time.Millisecond - 1),
+			"max age 99.999999ms"},
 		{"max age 100ms", &fakeSource{}, WithMaxAge(100 * time.Millisecond), ""},
 		{"max age the token lifetime", &fakeSource{}, WithMaxAge(TokenLifetime), ""},
-		{"max age past the token lifetime", &fakeSource{}, WithMaxAge(TokenLifetime + 1), "the token lifetime"},
+		{"max age past the token lifetime", &fakeSource{}, WithMaxAge(TokenLifetime + 1),
+			"at most 30m0s"},
 		{"nil option", &fakeSource{}, nil, ""},
+		{"nil logger", &fakeSource{}, WithPoolLogger(nil), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,13 +50,16 @@ func TestNewPoolRejectsBadOptions(t *testing.T) {
 					if err != nil {
 						t.Fatalf("got %v, want a pool", err)
 					}
+					mustGet(t, p)
 					if err := p.Close(); err != nil {
 						t.Errorf("Close: %v", err)
 					}
 					return
 				}
-				if p != nil || !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), tt.want) {
-					t.Errorf("got %v, %v; want no pool and ErrInvalidConfig saying %q", p, err, tt.want)
+				if p != nil || !errors.Is(err, ErrInvalidConfig) ||
+					!strings.Contains(err.Error(), tt.want) {
+					t.Errorf("got %v, %v; want no pool and ErrInvalidConfig saying %q",
+						p, err, tt.want)
 				}
 			})
 		})
@@ -67,14 +78,15 @@ func TestPoolFillsAndReplaces(t *testing.T) {
 				checkStats(t, p, PoolStats{Ready: size, Minted: int64(size)})
 				for i := 1; i <= 2*size; i++ {
 					if got, want := mustGet(t, p), fmt.Sprint("token-", i); got != want {
-						t.Errorf("Get %d: got %s, want %s", i, got, want)
+						t.Errorf("Token %d: got %s, want %s", i, got, want)
 					}
 					synctest.Wait()
 					if got, want := src.numCalls(), size+i; got != want {
-						t.Errorf("after Get %d: %d calls, want %d", i, got, want)
+						t.Errorf("after Token %d: %d calls, want %d", i, got, want)
 					}
 				}
-				checkStats(t, p, PoolStats{Ready: size, Minted: int64(3 * size), HandedOut: int64(2 * size)})
+				checkStats(t, p, PoolStats{Ready: size, Minted: int64(3 * size),
+					HandedOut: int64(2 * size)})
 			})
 		})
 	}
@@ -104,8 +116,10 @@ func TestPoolHandsOutEachTokenOnce(t *testing.T) {
 			}
 		}
 		s := p.Stats()
-		if len(seen) != goroutines*gets || s.HandedOut != goroutines*gets || s.Minted != s.HandedOut+int64(s.Ready) {
-			t.Errorf("%d distinct tokens, Stats %+v; want %d, each minted token handed out or ready", len(seen), s, goroutines*gets)
+		if len(seen) != goroutines*gets || s.HandedOut != goroutines*gets ||
+			s.Minted != s.HandedOut+int64(s.Ready) {
+			t.Errorf("%d distinct tokens, Stats %+v; want %d, each minted token handed out "+
+				"or ready", len(seen), s, goroutines*gets)
 		}
 	})
 }
@@ -123,17 +137,18 @@ func TestPoolMaxAge(t *testing.T) {
 			if got, want := src.numCalls(), size*(cycle+1); got != want {
 				t.Errorf("cycle %d, just before the max age: %d calls, want %d", cycle, got, want)
 			}
-			checkStats(t, p, PoolStats{Ready: size, Minted: int64(size * (cycle + 1)), Discarded: int64(size * cycle)})
+			checkStats(t, p, PoolStats{Ready: size, Minted: int64(size * (cycle + 1)),
+				Discarded: int64(size * cycle)})
 			time.Sleep(time.Nanosecond)
 			synctest.Wait()
 		}
 		if got, want := mustGet(t, p), fmt.Sprint("token-", 4*size+1); got != want {
-			t.Errorf("Get after 4 max ages: got %s, want %s", got, want)
+			t.Errorf("Token after 4 max ages: got %s, want %s", got, want)
 		}
 	})
 }
 
-// Stats, like Get, does not count a token exactly at the max age, even
+// Stats, like Token, does not count a token exactly at the max age, even
 // while the refill cannot replace it; the refill's call is cut then.
 func TestPoolTokenAtMaxAgeIsNotReady(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -148,10 +163,151 @@ func TestPoolTokenAtMaxAgeIsNotReady(t *testing.T) {
 		time.Sleep(time.Nanosecond)
 		synctest.Wait() // the max age also cuts the refill's call
 		checkStats(t, p, PoolStats{Minted: 2, HandedOut: 1, Discarded: 1, RefillFailures: 1})
-		if err := p.Err(); !errors.Is(err, errTooOld) {
-			t.Errorf("Err: got %v, want errTooOld", err)
+		if err := p.Err(); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Err: got %v, want the cut call's context.DeadlineExceeded", err)
 		}
 	})
+}
+
+// A direct call's token is handed out only when it has a value and is
+// more than the expiry margin from its ExpiresAt; else Token returns an
+// error and counts the token, if any, discarded.
+func TestPoolChecksDirectTokens(t *testing.T) {
+	okStats := PoolStats{Ready: 1, Minted: 2, HandedOut: 1, DirectMints: 1}
+	tests := []struct {
+		name    string
+		edit    func(*Token)
+		wantErr error
+		want    PoolStats
+	}{
+		{"fresh", func(*Token) {}, nil, okStats},
+		{"empty", func(tok *Token) { tok.Value = "" }, errEmptyToken, PoolStats{}},
+		{"no expiry", func(tok *Token) { tok.ExpiresAt = time.Time{} }, errTooLate,
+			PoolStats{Minted: 1, Discarded: 1}},
+		{"at the margin", func(tok *Token) { tok.ExpiresAt = time.Now().Add(expiryMargin) },
+			errTooLate, PoolStats{Minted: 1, Discarded: 1}},
+		{"past the margin", func(tok *Token) {
+			tok.ExpiresAt = time.Now().Add(expiryMargin + time.Nanosecond)
+		}, nil, okStats},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				src := &fakeSource{edit: func(n int, tok *Token) {
+					if n > 1 {
+						tt.edit(tok)
+					}
+				}, answer: func(n int) error {
+					if n == 1 {
+						return errFake // the refill's call: the pool stays empty
+					}
+					return nil
+				}}
+				p := startPool(t, src, WithPoolSize(1))
+				synctest.Wait()
+				tok, err := p.Token(context.Background())
+				if !errors.Is(err, tt.wantErr) || (err == nil) != (tok.Value == "token-2") {
+					t.Errorf("Token: got %q, %v; want token-2 or %v", tok.Value, err, tt.wantErr)
+				}
+				synctest.Wait() // a direct success ends the refill's backoff: it mints token-3
+				tt.want.RefillFailures = 1
+				checkStats(t, p, tt.want)
+			})
+		})
+	}
+}
+
+// A panic in a direct call reaches Token's caller and frees its slot.
+func TestPoolDirectPanicFreesItsSlot(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		p := startPool(t, sourceFunc(func(ctx context.Context) (Token, error) {
+			if n := calls.Add(1); n > 1 {
+				panic(fmt.Sprint("panic in call ", n))
+			}
+			<-ctx.Done() // the refill's call holds one slot until Close
+			return Token{}, ctx.Err()
+		}), WithMaxInFlight(2))
+		synctest.Wait()
+		for n := 2; n <= 4; n++ {
+			func() {
+				defer func() {
+					if r, want := recover(), fmt.Sprint("panic in call ", n); r != want {
+						t.Errorf("Token: recovered %v, want %s", r, want)
+					}
+				}()
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				_, err := p.Token(ctx) // with the slot of the call before, if it leaked, a timeout
+				t.Errorf("Token returned %v", err)
+			}()
+		}
+		checkStats(t, p, PoolStats{InFlight: 1})
+	})
+}
+
+// Token waiting for a slot takes the token the refill's call made ready,
+// without a call of its own.
+func TestPoolWaitingTokenTakesTheRefillsToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		hold := make(chan struct{})
+		src := &fakeSource{hold: hold}
+		p := startPool(t, src, WithPoolSize(1), WithMaxInFlight(1))
+		synctest.Wait() // the refill's call holds the only slot
+		got := make(chan string)
+		go func() { got <- mustGet(t, p) }()
+		synctest.Wait()
+		src.set(func(s *fakeSource) { s.hold = nil })
+		close(hold)
+		if v := <-got; v != "token-1" {
+			t.Errorf("Token: got %s, want token-1", v)
+		}
+		synctest.Wait()
+		checkStats(t, p, PoolStats{Ready: 1, Minted: 2, HandedOut: 1})
+	})
+}
+
+// A handler can take Token and ConnectURL from a *Client or a *Pool: the
+// Pool builds the URL with its source when it can, else says it cannot.
+func TestPoolConnectURL(t *testing.T) {
+	type tokenURLer interface {
+		TokenSource
+		ConnectURL(Token, url.Values) (string, error)
+	}
+	srv := flinkstest.NewServer()
+	defer srv.Close()
+	c, err := New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
+		WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := url.Values{"demo": {"true"}}
+	inner := startPool(t, c, WithPoolSize(1))
+	for _, tt := range []struct {
+		name string
+		src  TokenSource
+	}{{"client", c}, {"pool over a client", inner}, {"fake source", &fakeSource{}}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var h tokenURLer = startPool(t, tt.src, WithPoolSize(1))
+			tok, err := h.Token(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := h.ConnectURL(tok, params)
+			if _, ok := tt.src.(*fakeSource); ok {
+				if got != "" || !errors.Is(err, ErrInvalidConfig) ||
+					!strings.Contains(err.Error(), "*tokenclient.fakeSource") {
+					t.Errorf("got %q, %v; want ErrInvalidConfig naming the source", got, err)
+				}
+				return
+			}
+			want, wantErr := c.ConnectURL(tok, params)
+			if got != want || err != wantErr {
+				t.Errorf("got %q, %v; want the client's %q, %v", got, err, want, wantErr)
+			}
+		})
+	}
+	var _ tokenURLer = c
 }
 
 func TestPoolClose(t *testing.T) {
@@ -161,22 +317,22 @@ func TestPoolClose(t *testing.T) {
 		synctest.Wait() // the refill's call holds the only slot
 		errc := make(chan error)
 		go func() {
-			_, err := p.Get(context.Background())
+			_, err := p.Token(context.Background())
 			errc <- err
 		}()
-		synctest.Wait() // Get waits
-		checkStats(t, p, PoolStats{InFlight: 1, Waiting: 1})
+		synctest.Wait() // Token waits
+		checkStats(t, p, PoolStats{InFlight: 1})
 		if err := p.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
 		if err := <-errc; !errors.Is(err, ErrPoolClosed) {
-			t.Errorf("Get waiting at Close: got %v, want ErrPoolClosed", err)
+			t.Errorf("Token waiting at Close: got %v, want ErrPoolClosed", err)
 		}
 		if err := p.Close(); err != nil {
 			t.Errorf("second Close: %v", err)
 		}
-		if _, err := p.Get(context.Background()); !errors.Is(err, ErrPoolClosed) {
-			t.Errorf("Get after Close: got %v, want ErrPoolClosed", err)
+		if _, err := p.Token(context.Background()); !errors.Is(err, ErrPoolClosed) {
+			t.Errorf("Token after Close: got %v, want ErrPoolClosed", err)
 		}
 		checkStats(t, p, PoolStats{})
 	})
@@ -187,7 +343,8 @@ func TestPoolClose(t *testing.T) {
 func TestPoolCloseDiscardsALateToken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
-		src := &fakeSource{answer: func(int) error { <-release; return nil }} // deaf to its context
+		// deaf to its context
+		src := &fakeSource{answer: func(int) error { <-release; return nil }}
 		p := startPool(t, src, WithPoolSize(1))
 		synctest.Wait()
 		closed := make(chan struct{})
@@ -214,7 +371,8 @@ func TestPoolFormatHidesTokens(t *testing.T) {
 		p := startPool(t, src, WithPoolSize(2))
 		synctest.Wait()
 		for _, healthy := range []bool{true, false} {
-			want := fmt.Sprintf("tokenclient.Pool{size: 2, maxAge: 25m0s, maxInFlight: 32, ready: 2, inFlight: 0, minted: 2, handedOut: 0, healthy: %t}", healthy)
+			want := fmt.Sprintf("tokenclient.Pool{size: 2, maxAge: 25m0s, maxInFlight: 32, "+
+				"ready: 2, inFlight: 0, minted: 2, handedOut: 0, healthy: %t}", healthy)
 			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 				if got := fmt.Sprintf(verb, p); got != want {
 					t.Errorf("%s: got %s, want %s", verb, got, want)
@@ -252,3 +410,142 @@ func TestPoolCloseLeavesNoGoroutine(t *testing.T) {
 	}
 	goleak.VerifyNone(t, before)
 }
+
+// BenchmarkPool compares Token from a warm Pool with a direct call, against
+// a fake Flinks that takes 50ms to answer. Run it with a fixed count
+// (make bench uses -benchtime=100x): every pooled Token waits, untimed, for
+// the refill to replace its token.
+func BenchmarkPool(b *testing.B) {
+	srv := flinkstest.NewServer(flinkstest.WithLatency(50 * time.Millisecond))
+	defer srv.Close()
+	c, err := New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
+		WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run("direct", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := c.Token(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("pool-warm", func(b *testing.B) {
+		minted := make(chan struct{}, 16)
+		p, err := NewPool(sourceFunc(func(ctx context.Context) (Token, error) {
+			defer func() { minted <- struct{}{} }()
+			return c.Token(ctx)
+		}), WithPoolSize(1))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer p.Close()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			b.StopTimer()
+			<-minted // the refill's call returned; its token is ready a moment later
+			for p.Stats().Ready == 0 {
+				runtime.Gosched()
+			}
+			b.StartTimer()
+			if _, err := p.Token(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// fakeSource is the TokenSource behind the Pool tests. Call n (from 1)
+// answers token-n, valid for TokenLifetime and passed to edit, unless
+// answer returns an error for it (or panics); while hold is set, a call
+// first waits for hold to close or for its context. It records when each
+// call began and the most calls it had at once.
+type fakeSource struct {
+	mu        sync.Mutex
+	answer    func(n int) error
+	edit      func(n int, tok *Token)
+	hold      chan struct{}
+	calls     []time.Time
+	inCall    int
+	maxInCall int
+}
+
+var errFake = errors.New("fake source: no token")
+
+func (s *fakeSource) Token(ctx context.Context) (Token, error) {
+	s.mu.Lock()
+	s.calls = append(s.calls, time.Now())
+	n, hold, answer, edit := len(s.calls), s.hold, s.answer, s.edit
+	s.inCall++
+	s.maxInCall = max(s.maxInCall, s.inCall)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inCall--
+		s.mu.Unlock()
+	}()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return Token{}, ctx.Err()
+		}
+	}
+	if answer != nil {
+		if err := answer(n); err != nil {
+			return Token{}, err
+		}
+	}
+	tok := Token{Value: fmt.Sprintf("token-%d", n), ExpiresAt: time.Now().Add(TokenLifetime)}
+	if edit != nil {
+		edit(n, &tok)
+	}
+	return tok, nil
+}
+
+func (s *fakeSource) set(f func(s *fakeSource)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s)
+}
+
+func (s *fakeSource) numCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.calls)
+}
+
+// startPool starts a pool over src, inside the test's bubble, and closes
+// it when the test ends.
+func startPool(t *testing.T, src TokenSource, opts ...PoolOption) *Pool {
+	t.Helper()
+	p, err := NewPool(src, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+// mustGet returns the value of a token from p; it may run on any goroutine.
+func mustGet(t *testing.T, p *Pool) string {
+	t.Helper()
+	tok, err := p.Token(context.Background())
+	if err != nil {
+		t.Errorf("Token: %v", err)
+	}
+	return tok.Value
+}
+
+func checkStats(t *testing.T, p *Pool, want PoolStats) {
+	t.Helper()
+	if got := p.Stats(); got != want {
+		t.Errorf("Stats:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+type sourceFunc func(context.Context) (Token, error)
+
+func (f sourceFunc) Token(ctx context.Context) (Token, error) { return f(ctx) }
