@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/flinkskit/flinks-token-go/internal/cliflag"
+	"github.com/flinkskit/flinks-token-go/internal/cli"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -21,7 +21,7 @@ func printToken(w io.Writer, cfg config, client *tokenclient.Client, tok tokencl
 	if cfg.connectURL {
 		var err error
 		if connect, err = client.ConnectURL(tok, cfg.params); err != nil {
-			return cliflag.Wrap(err)
+			return cli.Wrap(err)
 		}
 	}
 	if cfg.jsonOut {
@@ -44,7 +44,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case cliflag.Is(err), errors.Is(err, tokenclient.ErrInvalidConfig):
+	case cli.IsUsage(err), errors.Is(err, tokenclient.ErrInvalidConfig):
 		return exitUsage
 	case errors.Is(err, tokenclient.ErrUnauthorized):
 		return exitUnauthorized

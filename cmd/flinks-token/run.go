@@ -12,9 +12,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/buildinfo"
-	"github.com/flinkskit/flinks-token-go/internal/cliflag"
-	"github.com/flinkskit/flinks-token-go/internal/keyfile"
+	"github.com/flinkskit/flinks-token-go/internal/cli"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -92,7 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	if cfg.version {
-		_, err := fmt.Fprintln(stdout, buildinfo.String("flinks-token"))
+		_, err := fmt.Fprintln(stdout, cli.Version("flinks-token"))
 		return err
 	}
 	if cfg.fake {
@@ -111,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		case cfg.customerID != flinkstest.DefaultCustomerID:
 			// The fake would answer 401, which reads as a bad secret key.
 			// The value is not echoed: it may be a key in the wrong flag.
-			return cliflag.Errorf("-fake accepts only the demo customer id %s: drop -customer-id, or leave out -fake to use yours", flinkstest.DefaultCustomerID)
+			return cli.Errorf("-fake accepts only the demo customer id %s: drop -customer-id, or leave out -fake to use yours", flinkstest.DefaultCustomerID)
 		}
 		if !cfg.explicit["secret-key-file"] {
 			cfg.keyFile = ""
@@ -128,10 +126,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	if cfg.customerID == "" {
-		return cliflag.Errorf("no customer id: set FLINKS_CUSTOMER_ID or -customer-id (or use -fake)")
+		return cli.Errorf("no customer id: set FLINKS_CUSTOMER_ID or -customer-id (or use -fake)")
 	}
 	if secretKey == "" {
-		return cliflag.Errorf("no secret key: set FLINKS_SECRET_KEY or -secret-key-file (or use -fake)")
+		return cli.Errorf("no secret key: set FLINKS_SECRET_KEY or -secret-key-file (or use -fake)")
 	}
 
 	opts := []tokenclient.Option{
@@ -150,7 +148,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	client, err := tokenclient.New(cfg.customerID, secretKey, opts...)
 	if err != nil {
-		return cliflag.Wrap(err)
+		return cli.Wrap(err)
 	}
 	callCtx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
@@ -202,7 +200,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.IntVar(&cfg.attempts, "attempts", 3, "attempts at most, for network errors and 408/429/5xx")
 	fs.BoolVar(&cfg.verbose, "v", false, "log attempts and retries to stderr (never the secret key or the token)")
 	fs.BoolVar(&cfg.version, "version", false, "print the version flinks-token was built from and exit")
-	if err := cliflag.Parse(fs, args, stderr); err != nil {
+	if err := cli.Parse(fs, args, stderr); err != nil {
 		return cfg, err
 	}
 	if cfg.version {
@@ -212,20 +210,20 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	switch {
 	case fs.NArg() > 0:
 		// Not echoed: a stray argument may well be the secret key.
-		return cfg, cliflag.Errorf("%d unexpected argument(s) after the flags; the secret key is never an argument, see -h", fs.NArg())
+		return cfg, cli.Errorf("%d unexpected argument(s) after the flags; the secret key is never an argument, see -h", fs.NArg())
 	case len(cfg.params) > 0 && !cfg.connectURL:
-		return cfg, cliflag.Errorf("-connect-param needs -connect-url")
+		return cfg, cli.Errorf("-connect-param needs -connect-url")
 	case hasAuthorizeToken(cfg.params):
 		// Found here, before a token is minted and wasted.
-		return cfg, cliflag.Errorf("-connect-param must not set authorizeToken: the URL carries the token flinks-token mints")
+		return cfg, cli.Errorf("-connect-param must not set authorizeToken: the URL carries the token flinks-token mints")
 	case cfg.explicit["connect-base-url"] && !cfg.connectURL:
-		return cfg, cliflag.Errorf("-connect-base-url needs -connect-url")
+		return cfg, cli.Errorf("-connect-base-url needs -connect-url")
 	case cfg.timeout <= 0:
-		return cfg, cliflag.Errorf("-timeout must be positive")
+		return cfg, cli.Errorf("-timeout must be positive")
 	case cfg.attempts < 1:
-		return cfg, cliflag.Errorf("-attempts must be at least 1")
+		return cfg, cli.Errorf("-attempts must be at least 1")
 	case cfg.fake && cfg.explicit["base-url"]:
-		return cfg, cliflag.Errorf("-fake and -base-url exclude each other")
+		return cfg, cli.Errorf("-fake and -base-url exclude each other")
 	}
 	return cfg, nil
 }
@@ -262,19 +260,19 @@ func readSecretKey(ctx context.Context, path string, getenv func(string) string,
 		err error
 	)
 	if path == "-" {
-		b, err = keyfile.Read(ctx, stdin)
+		b, err = cli.ReadSecret(ctx, stdin)
 	} else {
-		b, err = keyfile.ReadFile(ctx, path)
+		b, err = cli.ReadSecretFile(ctx, path)
 	}
 	if ctx.Err() != nil {
 		return "", fmt.Errorf("interrupted while reading the secret key: %w", ctx.Err())
 	}
 	if err != nil {
-		return "", cliflag.Errorf("read the secret key: %w", err)
+		return "", cli.Errorf("read the secret key: %w", err)
 	}
 	key := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if key == "" {
-		return "", cliflag.Errorf("the secret key from %s is empty", path)
+		return "", cli.Errorf("the secret key from %s is empty", path)
 	}
 	return key, nil
 }

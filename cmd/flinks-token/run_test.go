@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/buildinfo"
+	"github.com/flinkskit/flinks-token-go/internal/cli"
 )
 
 var guid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -253,7 +253,7 @@ func TestVersion(t *testing.T) {
 	if got := exitCode(err); got != exitOK {
 		t.Fatalf("exit code: got %d (%v), want %d", got, err, exitOK)
 	}
-	if want := buildinfo.String("flinks-token") + "\n"; stdout.String() != want || stderr.Len() != 0 {
+	if want := cli.Version("flinks-token") + "\n"; stdout.String() != want || stderr.Len() != 0 {
 		t.Errorf("got stdout %q, stderr %q; want stdout %q and nothing else", stdout.String(), stderr.String(), want)
 	}
 }

@@ -59,9 +59,7 @@ func TestHostCheck(t *testing.T) {
 	app := httptest.NewServer(checkHost(hosts, page))
 	t.Cleanup(app.Close)
 
-	// The matching itself is internal/localhost's (and its tests'); these
-	// show that every kind of Host reaches it through the app and that a
-	// refused one costs no token.
+	// Every kind of Host reaches the check, and a refused one costs no token.
 	tests := []struct {
 		host  string
 		allow bool

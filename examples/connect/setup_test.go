@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/localhost"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -91,7 +90,7 @@ func startApp(t *testing.T, fakeURL string, hc *http.Client, params url.Values, 
 	t.Cleanup(func() { pool.Close() })
 	// As run serves it, behind the Host check: the browser test shows that
 	// a real browser's Host (127.0.0.1:port) passes it.
-	app := httptest.NewServer(checkHost(localhost.Hosts{}, newMux(pool, client, params, slog.New(slog.NewTextHandler(logs, nil)))))
+	app := httptest.NewServer(checkHost(nil, newMux(pool, client, params, slog.New(slog.NewTextHandler(logs, nil)))))
 	t.Cleanup(app.Close)
 	return app.URL
 }
