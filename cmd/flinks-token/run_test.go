@@ -148,6 +148,10 @@ func TestCancelledRunExitsOther(t *testing.T) {
 	}
 }
 
+// TestVerboseLogsAttempts: -v logs every attempt with its status, the
+// successful one too, and never the secret key or the token. The
+// successful attempt's line comes from tokenclient.WithLogger at Debug
+// level (issue 21 item 14).
 func TestVerboseLogsAttempts(t *testing.T) {
 	srv := flinkstest.NewServer()
 	t.Cleanup(srv.Close)
@@ -156,34 +160,60 @@ func TestVerboseLogsAttempts(t *testing.T) {
 		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
 		"FLINKS_BASE_URL":    srv.URL,
 	}
-	for _, verbose := range []bool{false, true} {
-		if err := srv.FailNext(1, flinkstest.Fault{Status: 503, RetryAfter: "0"}); err != nil {
-			t.Fatal(err)
-		}
-		args := []string{}
-		if verbose {
-			args = append(args, "-v")
-		}
-		var stdout, stderr bytes.Buffer
-		if err := run(context.Background(), args, func(n string) string { return env[n] }, nil, &stdout, &stderr); err != nil {
-			t.Fatalf("-v=%v: %v", verbose, err)
-		}
-		logs := stderr.String()
-		if !verbose {
-			if logs != "" {
-				t.Errorf("without -v: got stderr %q, want nothing", logs)
+	tests := []struct {
+		name      string
+		args      []string
+		fail503   bool
+		wantLines []string // each a line of stderr must hold all of; none: stderr empty
+	}{
+		{name: "quiet without -v", fail503: true},
+		{name: "a success", args: []string{"-v"},
+			wantLines: []string{"attempt=1 status=200"}},
+		{name: "a retry, then a success", args: []string{"-v"}, fail503: true,
+			wantLines: []string{"attempt=1 503", "attempt=2 status=200"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.fail503 {
+				if err := srv.FailNext(1, flinkstest.Fault{Status: 503, RetryAfter: "0"}); err != nil {
+					t.Fatal(err)
+				}
 			}
-			continue
-		}
-		if !strings.Contains(logs, "attempt=1") || !strings.Contains(logs, "503") {
-			t.Errorf("-v: got stderr %q, want the failed first attempt (503) logged", logs)
-		}
-		for _, secret := range []string{flinkstest.DefaultSecretKey, strings.TrimSpace(stdout.String())} {
-			if strings.Contains(logs, secret) {
-				t.Errorf("-v logs contain a secret or the token %q: %s", secret, logs)
+			var stdout, stderr bytes.Buffer
+			getenv := func(n string) string { return env[n] }
+			if err := run(t.Context(), tt.args, getenv, nil, &stdout, &stderr); err != nil {
+				t.Fatal(err)
 			}
+			logs := stderr.String()
+			if len(tt.wantLines) == 0 && logs != "" {
+				t.Errorf("got stderr %q, want nothing", logs)
+			}
+			for _, want := range tt.wantLines {
+				if !hasLineWith(logs, strings.Fields(want)...) {
+					t.Errorf("no line of stderr holds all of %q:\n%s", want, logs)
+				}
+			}
+			for _, secret := range []string{flinkstest.DefaultSecretKey, strings.TrimSpace(stdout.String())} {
+				if strings.Contains(logs, secret) {
+					t.Errorf("the logs contain the secret key or the token %q:\n%s", secret, logs)
+				}
+			}
+		})
+	}
+}
+
+// hasLineWith reports whether a line of s contains every one of parts.
+func hasLineWith(s string, parts ...string) bool {
+	for line := range strings.Lines(s) {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return true
 		}
 	}
+	return false
 }
 
 // SIGINT or SIGTERM (a cancelled ctx) ends a wait on stdin.
