@@ -114,7 +114,7 @@ func TestConnectURLForAnInstance(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			if err := printToken(&out, config{connectURL: true, params: tt.params}, client, tok); err != nil {
+			if err := printToken(&out, nil, config{connectURL: true, params: tt.params}, client, tok); err != nil {
 				t.Fatal(err)
 			}
 			if got := out.String(); got != tt.want+"\n" {

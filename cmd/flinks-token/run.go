@@ -162,7 +162,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return err
 	}
-	return printToken(stdout, cfg, client, tok)
+	return printToken(stdout, stderr, cfg, client, tok)
 }
 
 // startFake starts the in-process fake for -fake and returns its URL and
@@ -195,7 +195,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return nil
 	})
 	fs.BoolVar(&cfg.jsonOut, "json", false, `print {"token":…,"expires_at":…} (with "connect_url" under -connect-url)`)
-	fs.BoolVar(&cfg.fake, "fake", false, "mint against an in-process fake Flinks with the spec's demo credentials: no credentials, no network;\nthe environment is ignored, -customer-id and -secret-key-file are not")
+	fs.BoolVar(&cfg.fake, "fake", false, "mint against an in-process fake Flinks with the spec's demo credentials: no credentials, no network;\nthe environment is ignored, -customer-id and -secret-key-file are not;\nstdout holds only the token (or URL), a line on stderr says what it is")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "give up after this `duration`, retries included")
 	fs.IntVar(&cfg.attempts, "attempts", 3, "attempts at most, for network errors and 408/429/5xx")
 	fs.BoolVar(&cfg.verbose, "v", false, "log attempts and retries to stderr (never the secret key or the token)")

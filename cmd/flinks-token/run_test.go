@@ -202,6 +202,54 @@ func TestVerboseLogsAttempts(t *testing.T) {
 	}
 }
 
+// TestFakeLabelsItsOutput: under -fake (make demo) stdout stays the token
+// or URL alone, and stderr says in one line what it is and when it
+// expires; -json and runs without -fake write nothing to stderr.
+func TestFakeLabelsItsOutput(t *testing.T) {
+	srv := flinkstest.NewServer()
+	t.Cleanup(srv.Close)
+	env := map[string]string{
+		"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
+		"FLINKS_BASE_URL":    srv.URL,
+	}
+	expires := regexp.MustCompile(`expires (\S+) \(in 30m0s\)\n$`)
+	tests := []struct {
+		args      []string
+		wantLabel string // "" for an empty stderr
+	}{
+		{[]string{"-fake"}, "above, an authorize token: unused, single-use"},
+		{[]string{"-fake", "-connect-url"}, "above, a Connect URL carrying an authorize token"},
+		{[]string{"-fake", "-json"}, ""},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		getenv := func(n string) string { return env[n] }
+		if err := run(t.Context(), tt.args, getenv, nil, &stdout, &stderr); err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		label := stderr.String()
+		if tt.wantLabel == "" {
+			if label != "" {
+				t.Errorf("%q: got stderr %q, want nothing", tt.args, label)
+			}
+			continue
+		}
+		if strings.Count(stdout.String(), "\n") != 1 {
+			t.Errorf("%q: got stdout %q, want one line", tt.args, stdout.String())
+		}
+		m := expires.FindStringSubmatch(label)
+		if !strings.Contains(label, tt.wantLabel) || strings.Count(label, "\n") != 1 || m == nil {
+			t.Fatalf("%q: got stderr %q, want one line with %q and the expiry", tt.args, label,
+				tt.wantLabel)
+		}
+		if at, err := time.Parse(time.RFC3339, m[1]); err != nil || time.Until(at) > 30*time.Minute {
+			t.Errorf("%q: expiry %q: not a time within 30 minutes (%v)", tt.args, m[1], err)
+		}
+	}
+}
+
 // hasLineWith reports whether a line of s contains every one of parts.
 func hasLineWith(s string, parts ...string) bool {
 	for line := range strings.Lines(s) {
