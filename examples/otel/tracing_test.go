@@ -121,7 +121,7 @@ func TestSpans(t *testing.T) {
 				}
 			}
 			if tt.wantLeak != "" && !leaked {
-				t.Errorf("no span carries %q; the documented risk no longer holds, update docs/observability.md", tt.wantLeak)
+				t.Errorf("no span carries %q; the documented risk no longer holds, update README.md", tt.wantLeak)
 			}
 		})
 	}
