@@ -20,12 +20,13 @@ import (
 // or the fake's stand-in Connect page under a base URL.
 func printToken(w, label io.Writer, cfg config, client *tokenclient.Client,
 	tok tokenclient.Token) error {
-	var connect string
+	line, what, connect := tok.Value, "an authorize token", ""
 	if cfg.connectURL {
 		var err error
 		if connect, err = client.ConnectURL(tok, cfg.params); err != nil {
 			return cli.Wrap(err)
 		}
+		line, what = connect, "a Connect URL carrying an authorize token"
 	}
 	if cfg.jsonOut {
 		return json.NewEncoder(w).Encode(struct {
@@ -34,18 +35,16 @@ func printToken(w, label io.Writer, cfg config, client *tokenclient.Client,
 			ConnectURL string    `json:"connect_url,omitempty"`
 		}{tok.Value, tok.ExpiresAt.UTC(), connect})
 	}
-	line, what := tok.Value, "an authorize token"
-	if cfg.connectURL {
-		line, what = connect, "a Connect URL carrying an authorize token"
-	}
-	if _, err := fmt.Fprintln(w, line); err != nil || !cfg.fake || label == nil {
+	if _, err := fmt.Fprintln(w, line); err != nil || !cfg.fake {
 		return err
 	}
-	_, err := fmt.Fprintf(label, "flinks-token -fake: above, %s: unused, single-use, expires %s (in %v)\n",
-		what, tok.ExpiresAt.UTC().Format(time.RFC3339), time.Until(tok.ExpiresAt).Round(time.Minute))
+	_, err := fmt.Fprintf(label,
+		"flinks-token -fake: above, %s: unused, single-use, expires %s (in %v)\n", what,
+		tok.ExpiresAt.UTC().Format(time.RFC3339), time.Until(tok.ExpiresAt).Round(time.Minute))
 	return err
 }
 
+// exitCode maps err to the exit codes that -h lists.
 func exitCode(err error) int {
 	var apiErr *tokenclient.APIError
 	switch {

@@ -20,12 +20,15 @@ func TestReadSecret(t *testing.T) {
 		{"plain", "key\n", "key\n", nil},
 		{"BOM stripped", "\uFEFFkey\r\n", "key\r\n", nil},
 		{"only the leading BOM", "\uFEFF\uFEFFkey", "\uFEFFkey", nil},
-		{"64 KiB exactly", strings.Repeat("k", MaxSecretSize), strings.Repeat("k", MaxSecretSize), nil},
+		{"64 KiB exactly", strings.Repeat("k", MaxSecretSize), "", nil},
 		{"one byte more", strings.Repeat("k", MaxSecretSize+1), "", ErrTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ReadSecret(context.Background(), strings.NewReader(tt.in))
+			if tt.want == "" && tt.wantErr == nil {
+				tt.want = tt.in // too long to write twice
+			}
 			if !errors.Is(err, tt.wantErr) || string(got) != tt.want {
 				t.Errorf("got %q, %v; want %q, %v", got, err, tt.want, tt.wantErr)
 			}

@@ -14,9 +14,11 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	}{
 		{"module version", debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "v1.2.3"},
 		{"no vcs", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "(devel)"},
-		{"clean checkout", debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef"}}}, "devel-0123456789ab"},
+		{"clean checkout", debug.BuildInfo{Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123456789abcdef"}}}, "devel-0123456789ab"},
 		{"dirty checkout", debug.BuildInfo{Settings: []debug.BuildSetting{
-			{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}}, "devel-abc+dirty"},
+			{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}},
+			"devel-abc+dirty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := version(&tc.bi); got != tc.want {
