@@ -241,4 +241,3 @@ func (c *Client) LogValue() slog.Value {
 // CloseIdleConnections closes the idle connections of the Client's HTTP client, for the default one
 // those every Client shares; otherwise one lives up to 90 seconds after its last use.
 func (c *Client) CloseIdleConnections() { c.s.hc.CloseIdleConnections() }
-

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flinkskit/flinks-token-go/internal/keyfile"
+	"github.com/flinkskit/flinks-token-go/internal/cli"
 )
 
 // secretKeys reads accepted keys from path (through a 64 KiB limit, a
@@ -15,7 +15,7 @@ func secretKeys(ctx context.Context, path string, getenv func(string) string) ([
 	if path == "" {
 		return splitList(getenv("FLINKS_FAKE_SECRET_KEYS")), nil
 	}
-	b, err := keyfile.ReadFile(ctx, path)
+	b, err := cli.ReadSecretFile(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("read secret keys: %w", err)
 	}

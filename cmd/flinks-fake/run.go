@@ -16,9 +16,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/buildinfo"
-	"github.com/flinkskit/flinks-token-go/internal/cliflag"
-	"github.com/flinkskit/flinks-token-go/internal/localhost"
+	"github.com/flinkskit/flinks-token-go/internal/cli"
 )
 
 const usageText = `Usage: flinks-fake [flags]
@@ -65,7 +63,7 @@ Flags:
 `
 
 func exitCode(err error) int {
-	if cliflag.Is(err) {
+	if cli.IsUsage(err) {
 		return 2
 	}
 	return 1
@@ -108,25 +106,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := envDefaults(fs, getenv); err != nil {
 		return err
 	}
-	if err := cliflag.Parse(fs, args, stderr); err != nil {
+	if err := cli.Parse(fs, args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return err
 	}
 	if *version {
-		_, err := fmt.Fprintln(stdout, buildinfo.String("flinks-fake"))
+		_, err := fmt.Fprintln(stdout, cli.Version("flinks-fake"))
 		return err
 	}
 	if fs.NArg() > 0 {
-		return cliflag.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())
+		return cli.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())
 	}
 	if *readTimeout <= 0 || *writeTimeout <= 0 || *idleTimeout <= 0 {
-		return cliflag.Errorf("-read-timeout, -write-timeout and -idle-timeout must be positive")
+		return cli.Errorf("-read-timeout, -write-timeout and -idle-timeout must be positive")
 	}
 	keys, err := secretKeys(ctx, *keysFile, getenv)
 	if err != nil {
-		return cliflag.Wrap(err)
+		return cli.Wrap(err)
 	}
 
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -156,7 +154,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			continue
 		}
 		if err := h.FailNext(q.n, q.f); err != nil {
-			return cliflag.Wrap(err)
+			return cli.Wrap(err)
 		}
 	}
 
@@ -165,7 +163,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *useTLS {
 		names := splitList(*tlsHosts)
 		if len(names) == 0 {
-			return cliflag.Errorf("-tls needs at least one name in -tls-hosts")
+			return cli.Errorf("-tls needs at least one name in -tls-hosts")
 		}
 		cert, caPEM, err := newCertificate(names, time.Now())
 		if err != nil {
@@ -185,7 +183,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// Every timeout bounds what a stranger can hold: a request trickled in
 	// (read), a response never read (write), a connection left open (idle).
 	srv := &http.Server{
-		Handler:           localhost.New(hosts...).Guard(withTokensList(h), refuseHost(*useTLS, logger)),
+		Handler:           cli.AllowHosts(hosts, withTokensList(h), refuseHost(*useTLS, logger)),
 		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: *readTimeout,
 		ReadTimeout:       *readTimeout,
@@ -237,7 +235,7 @@ func envDefaults(fs *flag.FlagSet, getenv func(string) string) error {
 			if setErr := fs.Set(f.Name, v); setErr != nil {
 				// The value may be a path or a list, never a secret: no
 				// flag takes one.
-				err = cliflag.Errorf("%s: invalid value for -%s: %v", name, f.Name, setErr)
+				err = cli.Errorf("%s: invalid value for -%s: %v", name, f.Name, setErr)
 			}
 		}
 	})

@@ -12,40 +12,24 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
 // TestConnectURLOpensTheFakesConnectPage follows the printed Connect URL
-// as a browser would: against a fake (FLINKS_BASE_URL or -fake) it must
-// reach the fake's stand-in Connect page, which spends the token once.
+// as a browser would: against a fake (FLINKS_BASE_URL, as under -fake) it
+// must reach the fake's stand-in Connect page, which spends the token once.
 func TestConnectURLOpensTheFakesConnectPage(t *testing.T) {
 	srv := flinkstest.NewServer()
 	t.Cleanup(srv.Close)
-	// -fake closes its fake when run returns; keep this one up instead so
-	// that the printed URL can be fetched afterwards.
-	defer func(orig func() (string, func())) { startFake = orig }(startFake)
-	startFake = func() (string, func()) { return srv.URL, func() {} }
-
-	tests := []struct {
-		name string
-		args []string
-		env  map[string]string
-	}{
-		{"fake", []string{"-fake", "-connect-url"}, nil},
-		{"base URL", []string{"-connect-url"}, map[string]string{
-			"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
-			"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
-			"FLINKS_BASE_URL":    srv.URL,
-		}},
-		{"fake ignores a Connect base URL in the environment", []string{"-fake", "-connect-url"}, map[string]string{
-			"FLINKS_CONNECT_BASE_URL": "https://connect.example",
-		}},
+	env := map[string]string{
+		"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+		"FLINKS_SECRET_KEY":  flinkstest.DefaultSecretKey,
+		"FLINKS_BASE_URL":    srv.URL,
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, args := range [][]string{{"-connect-url"}, {"-connect-url", "-base-url", srv.URL}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout bytes.Buffer
-			getenv := func(name string) string { return tt.env[name] }
-			if err := run(context.Background(), tt.args, getenv, strings.NewReader(""), &stdout, io.Discard); err != nil {
+			getenv := func(name string) string { return env[name] }
+			if err := run(t.Context(), args, getenv, nil, &stdout, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 			connect := strings.TrimSuffix(stdout.String(), "\n")
@@ -59,7 +43,8 @@ func TestConnectURLOpensTheFakesConnectPage(t *testing.T) {
 			}
 			tok := u.Query().Get("authorizeToken")
 			if rec, ok := srv.Lookup(tok); !ok || rec.Used {
-				t.Fatalf("token %q: got record %+v (found %v), want an unspent token the fake issued", tok, rec, ok)
+				t.Fatalf("token %q: got record %+v (found %v), want an unspent token of the fake",
+					tok, rec, ok)
 			}
 			for _, want := range []int{http.StatusOK, http.StatusUnauthorized} {
 				if got := get(t, connect); got != want {
@@ -94,36 +79,6 @@ func get(t *testing.T, rawURL string) int {
 	return resp.StatusCode
 }
 
-// TestConnectURLForAnInstance checks the URL printed for a real Flinks
-// instance (no base URL), and for a proxy with its own Connect base URL.
-func TestConnectURLForAnInstance(t *testing.T) {
-	tok := tokenclient.Token{Value: "d65f1adb-8ebc-48dc-be8b-20c773ba1565", ExpiresAt: time.Now().Add(tokenclient.TokenLifetime)}
-	tests := []struct {
-		opts   []tokenclient.Option
-		params url.Values
-		want   string
-	}{
-		{nil, nil, "https://toolbox-iframe.private.fin.ag/v2/?authorizeToken=" + tok.Value},
-		{[]tokenclient.Option{tokenclient.WithInstance("Acme-Prod")}, url.Values{"demo": {"true"}}, "https://acme-prod-iframe.private.fin.ag/v2/?authorizeToken=" + tok.Value + "&demo=true"},
-		{[]tokenclient.Option{tokenclient.WithBaseURL("https://proxy.example/flinks"), tokenclient.WithConnectBaseURL("https://connect.example")}, nil, "https://connect.example/v2/?authorizeToken=" + tok.Value},
-	}
-	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
-			client, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tt.opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var out bytes.Buffer
-			if err := printToken(&out, config{connectURL: true, params: tt.params}, client, tok); err != nil {
-				t.Fatal(err)
-			}
-			if got := out.String(); got != tt.want+"\n" {
-				t.Errorf("got %q, want %q", got, tt.want+"\n")
-			}
-		})
-	}
-}
-
 // A Connect parameter that would clash with the token is a usage error
 // found before any token is minted.
 func TestConnectParamAuthorizeTokenMintsNothing(t *testing.T) {
@@ -136,9 +91,12 @@ func TestConnectParamAuthorizeTokenMintsNothing(t *testing.T) {
 	for _, param := range []string{"authorizeToken=x", "AuthorizeToken=x", "authorizeToken="} {
 		t.Run(param, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), []string{"-connect-url", "-connect-param", param}, func(n string) string { return env[n] }, nil, &stdout, &stderr)
-			if got := exitCode(err); got != exitUsage || !strings.Contains(fmt.Sprint(err), "authorizeToken") {
-				t.Errorf("got %v (exit %d), want a usage error (exit %d) naming authorizeToken", err, got, exitUsage)
+			err := run(context.Background(), []string{"-connect-url", "-connect-param", param},
+				func(n string) string { return env[n] }, nil, &stdout, &stderr)
+			if got := exitCode(err); got != exitUsage || !strings.Contains(fmt.Sprint(err),
+				"authorizeToken") {
+				t.Errorf("got %v (exit %d), want a usage error (exit %d) naming authorizeToken",
+					err, got, exitUsage)
 			}
 			if stdout.Len() != 0 || stderr.Len() != 0 {
 				t.Errorf("got stdout %q, stderr %q; want nothing", stdout.String(), stderr.String())

@@ -8,21 +8,25 @@ import (
 	"io"
 	"time"
 
-	"github.com/flinkskit/flinks-token-go/internal/cliflag"
+	"github.com/flinkskit/flinks-token-go/internal/cli"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
-// printToken prints tok, or under -connect-url the Connect URL that spends
-// it. The client builds that URL so that it follows the client's origin:
-// the instance's iframe host, or the fake's stand-in Connect page under a
-// base URL.
-func printToken(w io.Writer, cfg config, client *tokenclient.Client, tok tokenclient.Token) error {
-	var connect string
+// printToken prints tok to w, or under -connect-url the Connect URL that
+// spends it, alone on its line (or as JSON under -json), so that scripts
+// can read it. Under -fake without -json it also writes to label one line
+// saying what that is (make demo's output). The client builds the Connect
+// URL so that it follows the client's origin: the instance's iframe host,
+// or the fake's stand-in Connect page under a base URL.
+func printToken(w, label io.Writer, cfg config, client *tokenclient.Client,
+	tok tokenclient.Token) error {
+	line, what, connect := tok.Value, "an authorize token", ""
 	if cfg.connectURL {
 		var err error
 		if connect, err = client.ConnectURL(tok, cfg.params); err != nil {
-			return cliflag.Wrap(err)
+			return cli.Wrap(err)
 		}
+		line, what = connect, "a Connect URL carrying an authorize token"
 	}
 	if cfg.jsonOut {
 		return json.NewEncoder(w).Encode(struct {
@@ -31,20 +35,22 @@ func printToken(w io.Writer, cfg config, client *tokenclient.Client, tok tokencl
 			ConnectURL string    `json:"connect_url,omitempty"`
 		}{tok.Value, tok.ExpiresAt.UTC(), connect})
 	}
-	if cfg.connectURL {
-		_, err := fmt.Fprintln(w, connect)
+	if _, err := fmt.Fprintln(w, line); err != nil || !cfg.fake {
 		return err
 	}
-	_, err := fmt.Fprintln(w, tok.Value)
+	_, err := fmt.Fprintf(label,
+		"flinks-token -fake: above, %s: unused, single-use, expires %s (in %v)\n", what,
+		tok.ExpiresAt.UTC().Format(time.RFC3339), time.Until(tok.ExpiresAt).Round(time.Minute))
 	return err
 }
 
+// exitCode maps err to the exit codes that -h lists.
 func exitCode(err error) int {
 	var apiErr *tokenclient.APIError
 	switch {
 	case err == nil:
 		return exitOK
-	case cliflag.Is(err), errors.Is(err, tokenclient.ErrInvalidConfig):
+	case cli.IsUsage(err), errors.Is(err, tokenclient.ErrInvalidConfig):
 		return exitUsage
 	case errors.Is(err, tokenclient.ErrUnauthorized):
 		return exitUnauthorized

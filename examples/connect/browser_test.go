@@ -42,7 +42,7 @@ func chromiumPath() (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("none of %v is on PATH: install Chromium (apt-get install -y chromium) or set CHROMIUM to its path", names)
+	return "", fmt.Errorf("none of %v is on PATH and CHROMIUM is unset", names)
 }
 
 // tailBuffer keeps the last max bytes written to it, for writers on other
@@ -146,9 +146,11 @@ func goHistory(delta int64) chromedp.Action[chromedp.Void] {
 		}
 		i := h.CurrentIndex + delta
 		if i < 0 || i >= int64(len(h.Entries)) {
-			return fmt.Errorf("no history entry %d steps from %d of %d", delta, h.CurrentIndex, len(h.Entries))
+			return fmt.Errorf("no history entry %d steps from %d of %d", delta, h.CurrentIndex,
+				len(h.Entries))
 		}
-		_, err = cdp.Call(ctx, t, page.NavigateToHistoryEntry, page.NavigateToHistoryEntryParams{EntryID: h.Entries[i].ID})
+		_, err = cdp.Call(ctx, t, page.NavigateToHistoryEntry,
+			page.NavigateToHistoryEntryParams{EntryID: h.Entries[i].ID})
 		return err
 	})
 }
@@ -172,11 +174,13 @@ func look(t *testing.T, ctx context.Context, step string) view {
 		t.Fatalf("%s: frame tree: %v", step, err)
 	}
 	if n := len(tree.FrameTree.ChildFrames); n != 1 {
-		t.Fatalf("%s: got %d child frames in the page's frame tree, want the Connect iframe (an out-of-process iframe is not listed)", step, n)
+		t.Fatalf("%s: got %d child frames in the page's frame tree, want the Connect iframe "+
+			"(an out-of-process iframe is not listed)", step, n)
 	}
 	v.frameURL = tree.FrameTree.ChildFrames[0].Frame.URL
 	if v.frameURL != v.src {
-		t.Errorf("%s: the iframe loaded %s, not its src %s: the browser restored an old Connect URL", step, v.frameURL, v.src)
+		t.Errorf("%s: the iframe loaded %s, not its src %s: the browser restored an old "+
+			"Connect URL", step, v.frameURL, v.src)
 	}
 
 	// The stand-in Connect page marks its <main> ready, or error with the
@@ -185,18 +189,21 @@ func look(t *testing.T, ctx context.Context, step string) view {
 	if err != nil || len(frames) != 1 {
 		t.Fatalf("%s: iframe node: got %d, %v", step, len(frames), err)
 	}
-	attrs, err := chromedp.Run(ctx, chromedp.Attributes(chromedp.CSS("main#flinks-connect"), chromedp.FromNode(frames[0])))
+	attrs, err := chromedp.Run(ctx, chromedp.Attributes(chromedp.CSS("main#flinks-connect"),
+		chromedp.FromNode(frames[0])))
 	if err != nil {
 		t.Fatalf("%s: reading the Connect page inside the iframe: %v", step, err)
 	}
 	if attrs["data-state"] != "ready" {
-		t.Fatalf("%s: the Connect page says state %q, error %q; want ready", step, attrs["data-state"], attrs["data-error"])
+		t.Fatalf("%s: the Connect page says state %q, error %q; want ready", step,
+			attrs["data-state"], attrs["data-error"])
 	}
 	// The page heard the Connect page's first event, through connect.js's
 	// origin check.
 	waitCtx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
-	if err := chromedp.Do(waitCtx, chromedp.WaitReady(chromedp.CSS(`#connect-events li[data-step="APP_MOUNTED"]`))); err != nil {
+	mounted := chromedp.CSS(`#connect-events li[data-step="APP_MOUNTED"]`)
+	if err := chromedp.Do(waitCtx, chromedp.WaitReady(mounted)); err != nil {
 		t.Fatalf("%s: no APP_MOUNTED event from Flinks Connect in the page: %v", step, err)
 	}
 	return v
@@ -253,16 +260,19 @@ func TestConnectInBrowser(t *testing.T) {
 			var views []view
 			for i, s := range steps {
 				if err := load(ctx, s.trigger); err != nil {
-					t.Fatalf("%s: no load event: %v (a page restored from the back/forward cache must reload itself: static/connect.js)", s.name, err)
+					t.Fatalf("%s: no load event: %v (a page restored from the back/forward "+
+						"cache must reload itself: static/connect.js)", s.name, err)
 				}
 				v := look(t, ctx, s.name)
 				for _, old := range views {
 					if v.token == old.token {
-						t.Errorf("%s: shows token %s, already spent by %q", s.name, v.token, old.step)
+						t.Errorf("%s: shows token %s, already spent by %q", s.name, v.token,
+							old.step)
 					}
 				}
 				if rec, ok := fake.Lookup(v.token); !ok || !rec.Used {
-					t.Errorf("%s: token %s: issued %v, used %v; want issued by the fake and spent by the iframe", s.name, v.token, ok, rec.Used)
+					t.Errorf("%s: token %s: issued %v, used %v; want issued by the fake "+
+						"and spent by the iframe", s.name, v.token, ok, rec.Used)
 				}
 				views = append(views, v)
 				if i == 0 {

@@ -49,7 +49,8 @@ func TestNoTokenWithoutAPage(t *testing.T) {
 		}
 		resp.Body.Close()
 		if resp.StatusCode != tt.wantStatus {
-			t.Errorf("%s %s: got status %d, want %d", tt.method, tt.path, resp.StatusCode, tt.wantStatus)
+			t.Errorf("%s %s: got status %d, want %d", tt.method, tt.path, resp.StatusCode,
+				tt.wantStatus)
 		}
 		if got := handedOut(t, appURL); got != 0 {
 			t.Fatalf("after %s %s: pool handed out %d tokens, want 0", tt.method, tt.path, got)

@@ -27,14 +27,18 @@ func TestHealthz(t *testing.T) {
 		want       healthReport
 	}{
 		{"healthy", stubPool{stats: tokenclient.PoolStats{Ready: 4, Minted: 9, HandedOut: 5}}, 200,
-			healthReport{Status: "ok", Pool: tokenclient.PoolStats{Ready: 4, Minted: 9, HandedOut: 5}}},
-		{"refill failing", stubPool{err: refused, stats: tokenclient.PoolStats{RefillFailures: 3}}, 503,
-			healthReport{Status: "unavailable", Error: refused.Error(), Pool: tokenclient.PoolStats{RefillFailures: 3}}},
+			healthReport{Status: "ok", Pool: tokenclient.PoolStats{Ready: 4, Minted: 9,
+				HandedOut: 5}}},
+		{"refill failing",
+			stubPool{err: refused, stats: tokenclient.PoolStats{RefillFailures: 3}}, 503,
+			healthReport{Status: "unavailable", Error: refused.Error(),
+				Pool: tokenclient.PoolStats{RefillFailures: 3}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			withSecurityHeaders(healthz{tt.pool}).ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+			req := httptest.NewRequest("GET", "/healthz", nil)
+			withSecurityHeaders(healthz{tt.pool}).ServeHTTP(rec, req)
 			if rec.Code != tt.wantStatus {
 				t.Errorf("status: got %d, want %d", rec.Code, tt.wantStatus)
 			}

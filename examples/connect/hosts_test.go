@@ -55,13 +55,12 @@ func TestHostCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := &connectPage{tokens: client, client: client, timeout: tokenTimeout, logger: slog.New(slog.NewTextHandler(t.Output(), nil))}
+	page := &connectPage{tokens: client, client: client, timeout: tokenTimeout,
+		logger: slog.New(slog.NewTextHandler(t.Output(), nil))}
 	app := httptest.NewServer(checkHost(hosts, page))
 	t.Cleanup(app.Close)
 
-	// The matching itself is internal/localhost's (and its tests'); these
-	// show that every kind of Host reaches it through the app and that a
-	// refused one costs no token.
+	// Every kind of Host reaches the check, and a refused one costs no token.
 	tests := []struct {
 		host  string
 		allow bool
@@ -85,7 +84,8 @@ func TestHostCheck(t *testing.T) {
 			minted := mints.Load() - before
 			if tt.allow {
 				if resp.StatusCode != http.StatusOK || minted != 1 {
-					t.Errorf("got %d with %d tokens minted, want 200 and one token:\n%s", resp.StatusCode, minted, body)
+					t.Errorf("got %d with %d tokens minted, want 200 and one token:\n%s",
+						resp.StatusCode, minted, body)
 				}
 				return
 			}
@@ -96,7 +96,8 @@ func TestHostCheck(t *testing.T) {
 				t.Errorf("%d tokens minted for a refused Host, want none", minted)
 			}
 			line := strings.TrimSuffix(body, "\n")
-			if strings.Contains(line, "\n") || !strings.Contains(line, `"`+tt.host+`"`) || !strings.Contains(line, "-allowed-hosts") {
+			if strings.Contains(line, "\n") || !strings.Contains(line, `"`+tt.host+`"`) ||
+				!strings.Contains(line, "-allowed-hosts") {
 				t.Errorf("body %q: want one line naming the Host and -allowed-hosts", body)
 			}
 		})
@@ -131,12 +132,15 @@ func TestParseAllowedHosts(t *testing.T) {
 func TestRunChecksHost(t *testing.T) {
 	base, stop := startRun(t, "-fake", "-allowed-hosts", "app.internal")
 	for _, path := range []string{"/", "/healthz", "/static/connect.js", "/nothing"} {
-		if resp, body := getWithHost(t, base+path, "evil.example"); resp.StatusCode != http.StatusMisdirectedRequest {
-			t.Errorf("GET %s with Host evil.example: got %d, want 421:\n%s", path, resp.StatusCode, body)
+		resp, body := getWithHost(t, base+path, "evil.example")
+		if resp.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("GET %s with Host evil.example: got %d, want 421:\n%s",
+				path, resp.StatusCode, body)
 		}
 	}
 	if resp, body := getWithHost(t, base+"/", "app.internal:80"); resp.StatusCode != http.StatusOK {
-		t.Errorf("GET / with Host app.internal (in -allowed-hosts): got %d, want 200:\n%s", resp.StatusCode, body)
+		t.Errorf("GET / with Host app.internal (in -allowed-hosts): got %d, want 200:\n%s",
+			resp.StatusCode, body)
 	}
 	if _, err := stop(); err != nil {
 		t.Errorf("run after cancel: %v", err)

@@ -25,14 +25,17 @@ const tokenTimeout = 10 * time.Second
 // in front of the page.
 const maxMintsInFlight = 8
 
-// newMux routes the app, every response with the security headers: the Connect page at /, its script and stylesheet
-// under /static/, and the pool's health at /healthz.
-func newMux(pool *tokenclient.Pool, client *tokenclient.Client, params url.Values, logger *slog.Logger) http.Handler {
+// newMux routes the app, every response with the security headers: the
+// Connect page at /, its script and stylesheet under /static/, and the
+// pool's health at /healthz.
+func newMux(pool *tokenclient.Pool, client *tokenclient.Client, params url.Values,
+	logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	// GET patterns match HEAD too; this more specific one keeps HEAD from
 	// taking a token.
 	mux.HandleFunc("HEAD /{$}", pageHead)
-	mux.Handle("GET /{$}", &connectPage{tokens: pool, client: client, params: params, timeout: tokenTimeout, logger: logger})
+	mux.Handle("GET /{$}", &connectPage{tokens: pool, client: client, params: params,
+		timeout: tokenTimeout, logger: logger})
 	mux.Handle("GET /static/", withCacheControl(http.FileServerFS(static), "max-age=300"))
 	mux.Handle("GET /healthz", healthz{pool})
 	return withSecurityHeaders(mux)

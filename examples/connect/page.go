@@ -51,7 +51,8 @@ func (p *connectPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.logger.Error("connect: no Connect URL for this view", "error", err)
 		status = http.StatusServiceUnavailable
 		w.Header().Set("Retry-After", "5")
-		data = pageData{Error: "Flinks Connect is unavailable right now. Please try again in a few seconds."}
+		data = pageData{Error: "Flinks Connect is unavailable right now. " +
+			"Please try again in a few seconds."}
 	}
 	var buf bytes.Buffer
 	if err := pageTemplate.Execute(&buf, data); err != nil {
@@ -81,5 +82,6 @@ func (p *connectPage) connect(ctx context.Context) (pageData, error) {
 	if err != nil {
 		return pageData{}, err
 	}
-	return pageData{ConnectURL: src, ConnectOrigin: origin, FrameName: "flinks-connect-" + rand.Text()}, nil
+	return pageData{ConnectURL: src, ConnectOrigin: origin,
+		FrameName: "flinks-connect-" + rand.Text()}, nil
 }

@@ -17,7 +17,8 @@ import (
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
-var iframeTag = regexp.MustCompile(`<iframe id="flinks-connect" name="([^"]+)" title="Flinks Connect" src="([^"]+)" data-origin="([^"]+)"></iframe>`)
+var iframeTag = regexp.MustCompile(`<iframe id="flinks-connect" name="([^"]+)" ` +
+	`title="Flinks Connect"\s+src="([^"]+)" data-origin="([^"]+)"></iframe>`)
 
 // get sends GET rawURL with its own Host and returns the answer and its body.
 func get(t *testing.T, rawURL string) (*http.Response, string) {
@@ -50,7 +51,8 @@ func TestHeaders(t *testing.T) {
 		{"/healthz", 200, "no-store", "frame-src 'none';", "application/json"},
 		// The system's MIME table may differ; the browser test shows the
 		// script runs under nosniff.
-		{"/static/connect.js", 200, "max-age=300", "frame-src 'none';", mime.TypeByExtension(".js")},
+		{"/static/connect.js", 200, "max-age=300", "frame-src 'none';",
+			mime.TypeByExtension(".js")},
 		{"/static/page.css", 200, "max-age=300", "frame-src 'none';", mime.TypeByExtension(".css")},
 		{"/other", 404, "no-store", "frame-src 'none';", "text/plain; charset=utf-8"},
 	}
@@ -72,7 +74,8 @@ func TestHeaders(t *testing.T) {
 				}
 			}
 			csp := h.Get("Content-Security-Policy")
-			for _, want := range []string{"default-src 'none';", tt.wantFrameSrc, "script-src 'self';", "frame-ancestors 'none'"} {
+			for _, want := range []string{"default-src 'none';", tt.wantFrameSrc,
+				"script-src 'self';", "frame-ancestors 'none'"} {
 				if !strings.Contains(csp, want) {
 					t.Errorf("Content-Security-Policy %q: want %q in it", csp, want)
 				}
@@ -103,7 +106,8 @@ func TestPageTokens(t *testing.T) {
 		tok := u.Query().Get("authorizeToken")
 		rec, ok := fake.Lookup(tok)
 		if !ok || rec.Used {
-			t.Errorf("view %d: token %q: issued %v, used %v; want issued and unused", view, tok, ok, rec.Used)
+			t.Errorf("view %d: token %q: issued %v, used %v; want issued and unused",
+				view, tok, ok, rec.Used)
 		}
 		if seen[tok] || seen[name] {
 			t.Errorf("view %d: token %q or frame name %q repeats an earlier view", view, tok, name)
@@ -113,7 +117,8 @@ func TestPageTokens(t *testing.T) {
 }
 
 func TestPageConnectParams(t *testing.T) {
-	_, appURL := setupWith(t, url.Values{"demo": {"true"}, "customerName": {`A "quoted" & <tagged> shop`}})
+	_, appURL := setupWith(t, url.Values{"demo": {"true"},
+		"customerName": {`A "quoted" & <tagged> shop`}})
 	_, body := get(t, appURL+"/")
 	if strings.Contains(body, "<tagged>") {
 		t.Errorf("a Connect parameter reached the page unescaped:\n%s", body)
@@ -124,8 +129,10 @@ func TestPageConnectParams(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	if q.Get("demo") != "true" || q.Get("customerName") != `A "quoted" & <tagged> shop` || q.Get("authorizeToken") == "" {
-		t.Errorf("iframe src %s: got query %v, want the token, demo and customerName intact", src, q)
+	if q.Get("demo") != "true" || q.Get("customerName") != `A "quoted" & <tagged> shop` ||
+		q.Get("authorizeToken") == "" {
+		t.Errorf("iframe src %s: got query %v, want the token, demo and customerName intact",
+			src, q)
 	}
 }
 
@@ -135,7 +142,8 @@ type tokenFunc func(context.Context) (tokenclient.Token, error)
 func (f tokenFunc) Token(ctx context.Context) (tokenclient.Token, error) { return f(ctx) }
 
 func TestPageWithoutToken(t *testing.T) {
-	client, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL("http://127.0.0.1:1"))
+	client, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
+		tokenclient.WithBaseURL("http://127.0.0.1:1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,16 +158,20 @@ func TestPageWithoutToken(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			page := &connectPage{
-				tokens: tokenFunc(func(context.Context) (tokenclient.Token, error) { return tokenclient.Token{}, tt.err }),
+				tokens: tokenFunc(func(context.Context) (tokenclient.Token, error) {
+					return tokenclient.Token{}, tt.err
+				}),
 				client: client, timeout: tokenTimeout,
 				logger: slog.New(slog.NewTextHandler(&logs, nil)),
 			}
 			rec := httptest.NewRecorder()
 			withSecurityHeaders(page).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 			if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
-				t.Errorf("got %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+				t.Errorf("got %d, Retry-After %q; want 503 with Retry-After", rec.Code,
+					rec.Header().Get("Retry-After"))
 			}
-			if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src 'none';") {
+			csp := rec.Header().Get("Content-Security-Policy")
+			if !strings.Contains(csp, "frame-src 'none';") {
 				t.Errorf("Content-Security-Policy %q: want no frames allowed", csp)
 			}
 			body := rec.Body.String()

@@ -19,25 +19,34 @@ import (
 
 // run serves the app until ctx ends. listening, if not nil, is told the
 // address once the server accepts connections (tests pass -addr with port 0).
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, listening func(net.Addr)) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer,
+	listening func(net.Addr)) error {
 	fs := flag.NewFlagSet("connect", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // an error is one line, not the usage too
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
-	fake := fs.Bool("fake", false, "mint tokens from an in-process fake Flinks (flinkstest): no credentials, no network")
-	instance := fs.String("instance", getenv("FLINKS_INSTANCE"), "Flinks `instance` (default toolbox; env FLINKS_INSTANCE)")
-	allowed := fs.String("allowed-hosts", "", "comma-separated host `names` (or IP addresses) to answer besides loopback ones,\nfor a deployment behind another name; every other Host gets 421")
+	fake := fs.Bool("fake", false,
+		"mint tokens from an in-process fake Flinks (flinkstest): no credentials, no network")
+	instance := fs.String("instance", getenv("FLINKS_INSTANCE"),
+		"Flinks `instance` (default toolbox; env FLINKS_INSTANCE)")
+	allowed := fs.String("allowed-hosts", "",
+		"comma-separated host `names` (or IP addresses) to answer besides loopback ones,\n"+
+			"for a deployment behind another name; every other Host gets 421")
 	params := url.Values{}
-	fs.Func("connect-param", "Connect iframe parameter `key=value`, such as demo=true (repeatable)", func(s string) error {
-		k, v, ok := strings.Cut(s, "=")
-		if !ok || k == "" {
-			return fmt.Errorf("want key=value, got %q", s)
-		}
-		params.Add(k, v)
-		return nil
-	})
+	fs.Func("connect-param", "Connect iframe parameter `key=value`, such as demo=true (repeatable)",
+		func(s string) error {
+			k, v, ok := strings.Cut(s, "=")
+			if !ok || k == "" {
+				return fmt.Errorf("want key=value, got %q", s)
+			}
+			params.Add(k, v)
+			return nil
+		})
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: connect [-fake] [-addr host:port] [-allowed-hosts names] [-instance name] [-connect-param key=value]…")
-		fmt.Fprintln(fs.Output(), "Without -fake, the credentials come from FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY.")
+		fmt.Fprintln(fs.Output(),
+			"usage: connect [-fake] [-addr host:port] [-allowed-hosts names] [-instance name]\n"+
+				"               [-connect-param key=value]…")
+		fmt.Fprintln(fs.Output(),
+			"Without -fake, the credentials come from FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -63,14 +72,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		srv := flinkstest.NewServer()
 		defer srv.Close()
 		customerID, secretKey = flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey
-		opts = append(opts, tokenclient.WithBaseURL(srv.URL), tokenclient.WithHTTPClient(srv.Client()))
+		opts = append(opts, tokenclient.WithBaseURL(srv.URL),
+			tokenclient.WithHTTPClient(srv.Client()))
 		logger.Info("connect: using an in-process fake Flinks", "url", srv.URL)
 	} else if *instance != "" {
 		opts = append(opts, tokenclient.WithInstance(*instance))
 	}
 	client, err := tokenclient.New(customerID, secretKey, opts...)
 	if err != nil && (customerID == "" || secretKey == "") {
-		return fmt.Errorf("connect: %w; set FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY, or pass -fake", err)
+		return fmt.Errorf("connect: %w; set FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY, "+
+			"or pass -fake", err)
 	}
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)

@@ -26,8 +26,10 @@ func TestRunFake(t *testing.T) {
 		t.Fatalf("GET /: got %d, want 200:\n%s", resp.StatusCode, body)
 	}
 	_, src, origin := iframe(t, body)
-	if !strings.HasPrefix(src, origin+flinkstest.ConnectPath+"?authorizeToken=") || !strings.HasSuffix(src, "&demo=true") {
-		t.Errorf("iframe src %q: want %s%s?authorizeToken=…&demo=true", src, origin, flinkstest.ConnectPath)
+	if !strings.HasPrefix(src, origin+flinkstest.ConnectPath+"?authorizeToken=") ||
+		!strings.HasSuffix(src, "&demo=true") {
+		t.Errorf("iframe src %q: want %s%s?authorizeToken=…&demo=true", src, origin,
+			flinkstest.ConnectPath)
 	}
 	if !strings.HasPrefix(origin, "http://127.0.0.1:") {
 		t.Errorf("Connect origin %q: want the in-process fake on loopback", origin)
@@ -39,7 +41,8 @@ func TestRunFake(t *testing.T) {
 	if resp, _ := get(t, src); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("GET %s again: got %d, want 401 (spent)", src, resp.StatusCode)
 	}
-	if resp, body := get(t, base+"/healthz"); resp.StatusCode != http.StatusOK || !strings.Contains(body, `"status":"ok"`) {
+	resp, body = get(t, base+"/healthz")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"status":"ok"`) {
 		t.Errorf("GET /healthz: got %d %s, want 200 ok", resp.StatusCode, body)
 	}
 
@@ -61,7 +64,8 @@ func startRun(t *testing.T, args ...string) (base string, stop func() (logged st
 	done := make(chan error, 1)
 	var stderr bytes.Buffer
 	go func() {
-		done <- run(ctx, append(args, "-addr", "127.0.0.1:0"), noEnv, &stderr, func(a net.Addr) { addrs <- a })
+		done <- run(ctx, append(args, "-addr", "127.0.0.1:0"), noEnv, &stderr,
+			func(a net.Addr) { addrs <- a })
 	}()
 	select {
 	case a := <-addrs:
@@ -90,20 +94,28 @@ func TestRunErrors(t *testing.T) {
 		wantIs  error
 		wantMsg string
 	}{
-		{"unknown flag", []string{"-nope"}, nil, nil, "connect: flag provided but not defined: -nope; see -h"},
+		{"unknown flag", []string{"-nope"}, nil, nil,
+			"connect: flag provided but not defined: -nope; see -h"},
 		{"argument", []string{"extra"}, nil, nil, `connect: unexpected argument "extra"; see -h`},
-		{"bad connect param", []string{"-connect-param", "demo"}, nil, nil, `want key=value, got "demo"; see -h`},
-		{"bad allowed hosts", []string{"-fake", "-allowed-hosts", "evil.example:8080"}, nil, nil, `-allowed-hosts: want comma-separated host names`},
+		{"bad connect param", []string{"-connect-param", "demo"}, nil, nil,
+			`want key=value, got "demo"; see -h`},
+		{"bad allowed hosts", []string{"-fake", "-allowed-hosts", "evil.example:8080"}, nil, nil,
+			`-allowed-hosts: want comma-separated host names`},
 		{"help", []string{"-h"}, nil, flag.ErrHelp, ""},
-		{"no credentials", nil, nil, tokenclient.ErrInvalidConfig, "set FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY, or pass -fake"},
-		{"bad instance", []string{"-instance", "evil.com/#"}, map[string]string{"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID, "FLINKS_SECRET_KEY": "secret-for-test"}, tokenclient.ErrInvalidConfig, "instance"},
-		{"address in use", []string{"-fake", "-addr", busy.Addr().String()}, nil, nil, "choose another -addr"},
+		{"no credentials", nil, nil, tokenclient.ErrInvalidConfig,
+			"set FLINKS_CUSTOMER_ID and FLINKS_SECRET_KEY, or pass -fake"},
+		{"bad instance", []string{"-instance", "evil.com/#"},
+			map[string]string{"FLINKS_CUSTOMER_ID": flinkstest.DefaultCustomerID,
+				"FLINKS_SECRET_KEY": "secret-for-test"}, tokenclient.ErrInvalidConfig, "instance"},
+		{"address in use", []string{"-fake", "-addr", busy.Addr().String()}, nil, nil,
+			"choose another -addr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
 			getenv := func(k string) string { return tt.env[k] }
-			err := run(t.Context(), tt.args, getenv, &stderr, func(net.Addr) { t.Error("run served; want an error") })
+			err := run(t.Context(), tt.args, getenv, &stderr,
+				func(net.Addr) { t.Error("run served; want an error") })
 			if err == nil {
 				t.Fatal("got nil, want an error")
 			}

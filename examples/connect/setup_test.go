@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/localhost"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -66,7 +65,8 @@ func setupWith(t *testing.T, params url.Values) (*fakeFlinks, string) {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		fake.Handler.ServeHTTP(rec, r)
 		fake.mu.Lock()
-		fake.visits = append(fake.visits, connectVisit{token: r.URL.Query().Get("authorizeToken"), status: rec.status})
+		fake.visits = append(fake.visits, connectVisit{token: r.URL.Query().Get("authorizeToken"),
+			status: rec.status})
 		fake.mu.Unlock()
 	}))
 	t.Cleanup(fakeServer.Close)
@@ -77,7 +77,8 @@ func setupWith(t *testing.T, params url.Values) (*fakeFlinks, string) {
 
 // startApp serves the app with a client and Pool for the fake Flinks at
 // fakeURL, logging to logs, and returns its URL.
-func startApp(t *testing.T, fakeURL string, hc *http.Client, params url.Values, logs io.Writer) string {
+func startApp(t *testing.T, fakeURL string, hc *http.Client, params url.Values,
+	logs io.Writer) string {
 	t.Helper()
 	client, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
 		tokenclient.WithBaseURL(fakeURL), tokenclient.WithHTTPClient(hc))
@@ -91,7 +92,8 @@ func startApp(t *testing.T, fakeURL string, hc *http.Client, params url.Values, 
 	t.Cleanup(func() { pool.Close() })
 	// As run serves it, behind the Host check: the browser test shows that
 	// a real browser's Host (127.0.0.1:port) passes it.
-	app := httptest.NewServer(checkHost(localhost.Hosts{}, newMux(pool, client, params, slog.New(slog.NewTextHandler(logs, nil)))))
+	app := httptest.NewServer(checkHost(nil, newMux(pool, client, params,
+		slog.New(slog.NewTextHandler(logs, nil)))))
 	t.Cleanup(app.Close)
 	return app.URL
 }

@@ -4,7 +4,7 @@
 //
 //	cd examples/otel && go run .   # a module of its own
 //
-// The tracing itself is newTracedHTTPClient; docs/observability.md
+// The tracing itself is newTracedHTTPClient; README.md
 // explains it.
 package main
 

@@ -67,13 +67,16 @@ func TestSpans(t *testing.T) {
 			}
 			client, err := tokenclient.New(id, key,
 				tokenclient.WithBaseURL(fake.URL), tokenclient.WithHTTPClient(tt.traced(tp)),
-				tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+				tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 3,
+					BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
 			if err != nil {
-				t.Fatalf("New: %v (the swapped case relies on New accepting a GUID-shaped key as the customer id)", err)
+				t.Fatalf("New: %v (the swapped case relies on New accepting a GUID-shaped "+
+					"key as the customer id)", err)
 			}
 			tok, err := client.GenerateAuthorizeToken(t.Context())
 			if tt.swapped == (err == nil) {
-				t.Fatalf("GenerateAuthorizeToken: got error %v, want one only for swapped arguments", err)
+				t.Fatalf("GenerateAuthorizeToken: got error %v, want one only for swapped "+
+					"arguments", err)
 			}
 
 			spans := rec.Ended()
@@ -84,17 +87,20 @@ func TestSpans(t *testing.T) {
 			if tt.wantLeak != "" {
 				idSeg = tt.wantLeak
 			}
-			wantPath := specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": idSeg})
+			wantPath := specvalidate.MustPath("generateAuthorizeToken",
+				map[string]string{"customerId": idSeg})
 			if tt.swapped {
 				if len(spans) != 1 {
 					t.Fatalf("got %d spans, want 1 (one attempt)", len(spans))
 				}
 			} else {
 				if len(spans) != len(wantStatuses) {
-					t.Fatalf("got %d spans, want %d: one per attempt", len(spans), len(wantStatuses))
+					t.Fatalf("got %d spans, want %d: one per attempt", len(spans),
+						len(wantStatuses))
 				}
 				for i, s := range spans {
-					if got := attr(s, "http.response.status_code").AsInt64(); got != wantStatuses[i] {
+					if got := attr(s,
+						"http.response.status_code").AsInt64(); got != wantStatuses[i] {
 						t.Errorf("span %d: status code %d, want %d", i+1, got, wantStatuses[i])
 					}
 				}
@@ -110,7 +116,8 @@ func TestSpans(t *testing.T) {
 				if tok.Value != "" && strings.Contains(spanText(s), tok.Value) {
 					t.Errorf("span %d carries the token:\n%s", i+1, spanText(s))
 				}
-				for _, secret := range []string{flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey} {
+				for _, secret := range []string{flinkstest.DefaultCustomerID,
+					flinkstest.DefaultSecretKey} {
 					if !strings.Contains(spanText(s), secret) {
 						continue
 					}
@@ -121,7 +128,8 @@ func TestSpans(t *testing.T) {
 				}
 			}
 			if tt.wantLeak != "" && !leaked {
-				t.Errorf("no span carries %q; the documented risk no longer holds, update docs/observability.md", tt.wantLeak)
+				t.Errorf("no span carries %q; the documented risk no longer holds, "+
+					"update README.md", tt.wantLeak)
 			}
 		})
 	}
@@ -157,10 +165,13 @@ func spanText(s sdktrace.ReadOnlySpan) string {
 
 func TestRedactGUIDs(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"/v3/" + flinkstest.DefaultCustomerID + "/BankingServices/GenerateAuthorizeToken", "/v3/REDACTED/BankingServices/GenerateAuthorizeToken"},
-		{"/proxy/v3/" + strings.ToUpper(flinkstest.DefaultCustomerID) + "/x", "/proxy/v3/REDACTED/x"},
+		{"/v3/" + flinkstest.DefaultCustomerID + "/BankingServices/GenerateAuthorizeToken",
+			"/v3/REDACTED/BankingServices/GenerateAuthorizeToken"},
+		{"/proxy/v3/" + strings.ToUpper(flinkstest.DefaultCustomerID) + "/x",
+			"/proxy/v3/REDACTED/x"},
 		{"/v3/not-a-guid/x", "/v3/not-a-guid/x"},
-		{"/v3/" + flinkstest.DefaultCustomerID + "0/x", "/v3/" + flinkstest.DefaultCustomerID + "0/x"},
+		{"/v3/" + flinkstest.DefaultCustomerID + "0/x",
+			"/v3/" + flinkstest.DefaultCustomerID + "0/x"},
 		{"", ""},
 	}
 	for _, tt := range tests {
@@ -177,7 +188,8 @@ func TestRun(t *testing.T) {
 	if err := run(t.Context(), &out); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(out.String(), "span "); n != 2 || strings.Contains(out.String(), flinkstest.DefaultCustomerID) {
+	if n := strings.Count(out.String(), "span "); n != 2 || strings.Contains(out.String(),
+		flinkstest.DefaultCustomerID) {
 		t.Errorf("got %d spans, want 2 without the customer id:\n%s", n, &out)
 	}
 }

@@ -1,4 +1,4 @@
-package cliflag
+package cli
 
 import (
 	"bytes"
@@ -26,9 +26,10 @@ func TestParse(t *testing.T) {
 		fs.Usage = func() { out.WriteString("Usage: cmd\n") }
 		err := Parse(fs, tt.args, &out)
 		switch {
-		case tt.wantErr == "" && err != nil, tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
+		case tt.wantErr == "" && err != nil,
+			tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
 			t.Errorf("Parse(%q): got error %v, want %q", tt.args, err, tt.wantErr)
-		case tt.wantErr != "" && !tt.wantUsage && !Is(err):
+		case tt.wantErr != "" && !tt.wantUsage && !IsUsage(err):
 			t.Errorf("Parse(%q): got %T, want a *UsageError", tt.args, err)
 		}
 		if got := out.String(); (got != "") != tt.wantUsage {

@@ -1,14 +1,12 @@
-// Package buildinfo names the version a command was built from, for the
-// commands' -version flag.
-package buildinfo
+package cli
 
 import "runtime/debug"
 
-// String returns "program version (go version)" from the running
+// Version returns "program version (go version)" from the running
 // binary's build information: the module version for go install, the VCS
 // revision (with "+dirty" for uncommitted changes) for a build in a
 // checkout, or "(devel)" when neither is known.
-func String(program string) string {
+func Version(program string) string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return program + " (devel)"

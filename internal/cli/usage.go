@@ -1,7 +1,7 @@
-// Package cliflag gives the commands one-line usage errors: a mistyped
-// flag gets one line ending "see -h", not the error, the whole usage and
-// the error again.
-package cliflag
+// Package cli holds what flinks-token and flinks-fake share: one-line
+// usage errors, the -version text, bounded secret-key reads and the Host
+// check against DNS rebinding.
+package cli
 
 import (
 	"errors"
@@ -40,8 +40,8 @@ func Wrap(err error) error {
 	return &UsageError{err}
 }
 
-// Is reports whether err is a usage error.
-func Is(err error) bool {
+// IsUsage reports whether err is a *UsageError.
+func IsUsage(err error) bool {
 	var u *UsageError
 	return errors.As(err, &u)
 }

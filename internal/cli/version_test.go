@@ -1,4 +1,4 @@
-package buildinfo
+package cli
 
 import (
 	"runtime/debug"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestVersion(t *testing.T) {
+func TestVersionFromBuildInfo(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		bi   debug.BuildInfo
@@ -14,9 +14,11 @@ func TestVersion(t *testing.T) {
 	}{
 		{"module version", debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "v1.2.3"},
 		{"no vcs", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "(devel)"},
-		{"clean checkout", debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef"}}}, "devel-0123456789ab"},
+		{"clean checkout", debug.BuildInfo{Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123456789abcdef"}}}, "devel-0123456789ab"},
 		{"dirty checkout", debug.BuildInfo{Settings: []debug.BuildSetting{
-			{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}}, "devel-abc+dirty"},
+			{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}},
+			"devel-abc+dirty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := version(&tc.bi); got != tc.want {
@@ -26,9 +28,9 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-func TestStringNamesProgramAndGo(t *testing.T) {
-	got := String("flinks-x")
+func TestVersionNamesProgramAndGo(t *testing.T) {
+	got := Version("flinks-x")
 	if !strings.HasPrefix(got, "flinks-x ") || !strings.Contains(got, "go1.") {
-		t.Errorf("String = %q, want the program name, a version and the Go version", got)
+		t.Errorf("Version = %q, want the program name, a version and the Go version", got)
 	}
 }
