@@ -198,12 +198,19 @@ func setPageHeaders(h http.Header, nonce string) {
 	h.Set("Content-Security-Policy", csp)
 }
 
-// TokenFromConnectURL returns the authorize token in a Flinks Connect
-// URL, such as the one a handler under test wrote into its page. A URL
-// copied from HTML source, with &amp; between its parameters, is
-// unescaped first. It fails if rawURL does not parse or has no
-// authorizeToken.
-func TokenFromConnectURL(rawURL string) (string, error) {
+// ErrNotConnectURL is returned by [Server.TokenFromConnectURL] for a URL
+// that is not this server's Connect page with an authorizeToken.
+var ErrNotConnectURL = errors.New("flinkstest: not a Connect URL of this server")
+
+// TokenFromConnectURL returns the authorize token in rawURL, a Connect URL
+// such as the one a handler under test wrote into its page, after checking
+// that a browser loading it would reach this server's Connect page: http
+// or https, the server's host and port, path [ConnectPath]. A URL copied
+// from HTML source, with &amp; between its parameters, is unescaped first.
+// Any other URL (another host, javascript:, the API's own path) or one
+// without an authorizeToken gives an error matching [ErrNotConnectURL].
+// Spend the token with [Handler.Redeem].
+func (s *Server) TokenFromConnectURL(rawURL string) (string, error) {
 	if strings.Contains(rawURL, "&amp;") {
 		rawURL = html.UnescapeString(rawURL)
 	}
@@ -214,23 +221,31 @@ func TokenFromConnectURL(rawURL string) (string, error) {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
 		}
-		return "", fmt.Errorf("flinkstest: the Connect URL does not parse: %w", err)
+		return "", fmt.Errorf("%w: it does not parse: %w", ErrNotConnectURL, err)
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(s.URL, "http://"), "https://")
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("%w: scheme %q, want http or https", ErrNotConnectURL, clip(u.Scheme))
+	}
+	if !strings.EqualFold(u.Host, host) {
+		return "", fmt.Errorf("%w: host %q, want %s", ErrNotConnectURL, clip(u.Host), host)
+	}
+	if u.Path != ConnectPath {
+		// Not repeated: a path may hold a secret key in place of the
+		// customer id.
+		return "", fmt.Errorf("%w: its path is not %s", ErrNotConnectURL, ConnectPath)
 	}
 	tok := u.Query().Get("authorizeToken")
 	if tok == "" {
-		return "", errors.New("flinkstest: the Connect URL has no authorizeToken parameter; build it with tokenclient's ConnectURL")
+		return "", fmt.Errorf("%w: it has no authorizeToken parameter", ErrNotConnectURL)
 	}
 	return tok, nil
 }
 
-// RedeemConnectURL spends the authorize token in a Flinks Connect URL, as
-// loading the URL in a browser would: it is TokenFromConnectURL followed
-// by Redeem, so nil means the URL carried a token this fake issued, unused
-// and unexpired.
-func (h *Handler) RedeemConnectURL(rawURL string) error {
-	tok, err := TokenFromConnectURL(rawURL)
-	if err != nil {
-		return err
+// clip bounds a value quoted in an error.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
 	}
-	return h.Redeem(tok)
+	return s
 }

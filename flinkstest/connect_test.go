@@ -190,25 +190,37 @@ func checkPageHeaders(t *testing.T, h http.Header) {
 var guidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestTokenFromConnectURL(t *testing.T) {
-	const tok = "d65f1adb-8ebc-48dc-be8b-20c773ba1565"
+	srv := NewServer()
+	t.Cleanup(srv.Close)
+	tok := mint(t, srv.Handler)
+	page := srv.URL + ConnectPath
+	host := strings.TrimPrefix(srv.URL, "http://")
 	tests := []struct {
 		name, raw, want string
-		wantErr         bool
 	}{
-		{"plain", "https://toolbox-iframe.private.fin.ag/v2/?authorizeToken=" + tok, tok, false},
-		{"after other parameters", "https://x.example/v2/?demo=true&authorizeToken=" + tok + "&redirectUrl=https%3A%2F%2Fshop.example", tok, false},
-		{"HTML-escaped", "https://x.example/v2/?demo=true&amp;authorizeToken=" + tok + "&amp;tag=a", tok, false},
-		{"surrounding space", "  http://127.0.0.1:4010/v2/?authorizeToken=" + tok + "\n", tok, false},
-		{"no token", "https://x.example/v2/?demo=true", "", true},
-		{"empty token", "https://x.example/v2/?authorizeToken=", "", true},
-		{"not a URL", "http://[::1", "", true},
-		{"not a URL, with a token", "https://ex ample/v2/?authorizeToken=" + tok, "", true},
-		{"1 MiB not a URL", "https://ex ample/v2/?authorizeToken=" + tok + strings.Repeat("x", 1<<20), "", true},
+		{"plain", page + "?authorizeToken=" + tok, tok},
+		{"https", "https://" + host + ConnectPath + "?authorizeToken=" + tok, tok},
+		{"host in upper case", "HTTP://" + strings.ToUpper(host) + ConnectPath + "?authorizeToken=" + tok,
+			tok},
+		{"after other parameters", page + "?demo=true&authorizeToken=" + tok + "&redirectUrl=x", tok},
+		{"HTML-escaped", page + "?demo=true&amp;authorizeToken=" + tok + "&amp;tag=a", tok},
+		{"surrounding space", "  " + page + "?authorizeToken=" + tok + "\n", tok},
+		{"no token", page + "?demo=true", ""},
+		{"empty token", page + "?authorizeToken=", ""},
+		{"another host", "https://evil.example" + ConnectPath + "?authorizeToken=" + tok, ""},
+		{"another port", "http://127.0.0.1:1" + ConnectPath + "?authorizeToken=" + tok, ""},
+		{"javascript:", "javascript:alert(1)//" + ConnectPath + "?authorizeToken=" + tok, ""},
+		{"the API path", srv.URL + tokenPath(tok) + "?authorizeToken=" + tok, ""},
+		{"relative", ConnectPath + "?authorizeToken=" + tok, ""},
+		{"not a URL", "http://[::1", ""},
+		{"not a URL, with a token", "https://ex ample/v2/?authorizeToken=" + tok, ""},
+		{"1 MiB not a URL", "https://ex ample/v2/?authorizeToken=" + tok + strings.Repeat("x", 1<<20),
+			""},
 	}
 	for _, tt := range tests {
-		got, err := TokenFromConnectURL(tt.raw)
-		if got != tt.want || (err != nil) != tt.wantErr {
-			t.Errorf("%s: got %q, %v; want %q, error %v", tt.name, got, err, tt.want, tt.wantErr)
+		got, err := srv.TokenFromConnectURL(tt.raw)
+		if got != tt.want || errors.Is(err, ErrNotConnectURL) != (tt.want == "") {
+			t.Errorf("%s: got %q, %v; want %q (or ErrNotConnectURL)", tt.name, got, err, tt.want)
 		}
 		// The URL may carry a live token: an error says what is wrong
 		// without repeating it.
@@ -216,19 +228,10 @@ func TestTokenFromConnectURL(t *testing.T) {
 			t.Errorf("%s: got a %d-byte error repeating the URL: %.200q", tt.name, len(err.Error()), err)
 		}
 	}
-}
-
-func TestRedeemConnectURL(t *testing.T) {
-	h := NewHandler()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, conformingRequest(DefaultSecretKey))
-	u := "http://127.0.0.1" + ConnectPath + "?authorizeToken=" + decode(t, rec).Token
+	// What it returns is what Redeem spends, once.
 	for i, want := range []error{nil, ErrTokenUsed} {
-		if err := h.RedeemConnectURL(u); !errors.Is(err, want) {
-			t.Errorf("RedeemConnectURL #%d: got %v, want %v", i+1, err, want)
+		if err := srv.Redeem(tok); !errors.Is(err, want) {
+			t.Errorf("Redeem #%d: got %v, want %v", i+1, err, want)
 		}
-	}
-	if err := h.RedeemConnectURL("http://127.0.0.1/v2/"); err == nil || !strings.Contains(err.Error(), "no authorizeToken") {
-		t.Errorf("RedeemConnectURL without a token: got %v, want an error naming authorizeToken", err)
 	}
 }
