@@ -125,7 +125,7 @@ func TestConnectPageRefuses(t *testing.T) {
 	}{
 		{"spent token", http.MethodGet, func(h *Handler, tok string) string { _ = h.Redeem(tok); return tok }, nil, 401, "TOKEN_USED", true},
 		{"unknown token", http.MethodGet, func(*Handler, string) string { return "d65f1adb-8ebc-48dc-be8b-20c773ba1565" }, nil, 401, "UNKNOWN_TOKEN", false},
-		{"expired token", http.MethodGet, func(_ *Handler, tok string) string { now = now.Add(TokenLifetime); return tok }, nil, 401, "TOKEN_EXPIRED", false},
+		{"expired token", http.MethodGet, func(_ *Handler, tok string) string { now = now.Add(tokenLifetime); return tok }, nil, 401, "TOKEN_EXPIRED", false},
 		{"no token", http.MethodGet, func(*Handler, string) string { return "" }, nil, 401, "MISSING_AUTHORIZE_TOKEN", false},
 		{"javascript redirectUrl", http.MethodGet, func(_ *Handler, tok string) string { return tok }, url.Values{"redirectUrl": {"javascript:alert(1)"}}, 400, "INVALID_REDIRECT_URL", false},
 		{"relative redirectUrl", http.MethodGet, func(_ *Handler, tok string) string { return tok }, url.Values{"redirectUrl": {"/thank-you"}}, 400, "INVALID_REDIRECT_URL", false},

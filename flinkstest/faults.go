@@ -2,7 +2,6 @@ package flinkstest
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -88,21 +87,6 @@ func (h *Handler) FailNext(n int, f Fault) error {
 type faultRun struct {
 	f Fault
 	n int
-}
-
-// PendingFaults returns how many injected faults are still queued
-// (at most math.MaxInt).
-func (h *Handler) PendingFaults() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	total := 0
-	for _, run := range h.faults {
-		if run.n > math.MaxInt-total {
-			return math.MaxInt
-		}
-		total += run.n
-	}
-	return total
 }
 
 func (h *Handler) nextFault() (Fault, bool) {

@@ -232,27 +232,6 @@ func schemaHint(p *openapi3.Parameter) string {
 	return " (" + strings.Join(hint, ", ") + ")"
 }
 
-// isGUID reports whether s has a GUID's form, 8-4-4-4-12 hexadecimal
-// digits.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // generatedRefusal names, without the generated code's wording or the
 // value sent, the parameter the generated server refused.
 func generatedRefusal(err error) string {

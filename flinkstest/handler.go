@@ -50,13 +50,6 @@ func WithLatency(d time.Duration) Option {
 	return func(h *Handler) { h.latency = d }
 }
 
-// WithMaxIssued keeps at most n issued-token records (DefaultMaxIssued
-// unless set), dropping the oldest: Issued lists, and Lookup and Redeem
-// know, only the newest n tokens. n must be at least 1.
-func WithMaxIssued(n int) Option {
-	return func(h *Handler) { h.issued.max = n }
-}
-
 // WithClock sets the clock used to stamp issued tokens.
 func WithClock(now func() time.Time) Option {
 	return func(h *Handler) { h.now = now }
@@ -87,6 +80,9 @@ func withSpec(spec []byte) Option {
 	return func(h *Handler) { h.spec = spec }
 }
 
+// body401 is the generated model of the 401 body, Flinks' error shape.
+type body401 = fakeapi.GenerateAuthorizeToken401JSONResponseBody
+
 func setOf(values []string) map[string]bool {
 	set := make(map[string]bool, len(values))
 	for _, v := range values {
@@ -109,7 +105,7 @@ type Handler struct {
 
 	validator    *specvalidate.Validator
 	literal      map[string]bool // path segments the spec spells out
-	unauthorized fakeapi.GenerateAuthorizeToken401JSONResponse
+	unauthorized body401
 	routes       http.Handler
 
 	mu     sync.Mutex
@@ -123,15 +119,10 @@ func NewHandler(opts ...Option) *Handler {
 		secretKeys:  setOf([]string{DefaultSecretKey}),
 		customerIDs: setOf([]string{DefaultCustomerID}),
 		now:         time.Now,
-		issued:      issuedLog{max: DefaultMaxIssued},
+		issued:      issuedLog{max: maxIssued},
 	}
 	for _, opt := range opts {
 		opt(h)
-	}
-	if h.issued.max < 1 {
-		// Options cannot return errors; a cap under one is a programming
-		// error, like a non-positive interval for time.NewTicker.
-		panic(fmt.Sprintf("flinkstest: WithMaxIssued(%d): want at least 1", h.issued.max))
 	}
 	if err := h.loadSpec(); err != nil {
 		// The spec is embedded and checked by tests; this cannot happen
@@ -157,18 +148,25 @@ func (h *Handler) loadSpec() error {
 	} else {
 		h.validator, err = specvalidate.Load(h.spec)
 	}
-	if err != nil {
-		return err
+	if err == nil {
+		h.unauthorized, err = unauthorizedBody(h.validator)
 	}
-	op, _, _, err := h.validator.Operation(tokenOperation)
+	return err
+}
+
+// unauthorizedBody returns the example of the spec's 401 response, which
+// the fake answers to a key it does not accept.
+func unauthorizedBody(v *specvalidate.Validator) (body401, error) {
+	var body body401
+	op, _, _, err := v.Operation(tokenOperation)
 	if err != nil {
-		return err
+		return body, err
 	}
-	body, err := specvalidate.Example(op, http.StatusUnauthorized, "application/json")
+	b, err := specvalidate.Example(op, http.StatusUnauthorized, "application/json")
 	if err != nil {
-		return err
+		return body, err
 	}
-	return json.Unmarshal(body, &h.unauthorized)
+	return body, json.Unmarshal(b, &body)
 }
 
 // ServeHTTP answers as Flinks would. Requests to the API are validated
@@ -219,13 +217,10 @@ func (s strictFlinks) GenerateAuthorizeToken(ctx context.Context, req fakeapi.Ge
 	h := s.h
 	keyOK, customerOK := h.secretKeys[req.Params.FlinksAuthKey], h.customerIDs[req.CustomerId]
 	if !keyOK || !customerOK {
-		switch {
-		case !keyOK:
+		if !keyOK {
 			note(ctx, "the secret key is not one the fake accepts (WithSecretKeys)")
-		case !isGUID(req.CustomerId):
-			note(ctx, "customerId is not a GUID")
-		default:
-			note(ctx, "customerId is not one the fake accepts (WithCustomerIDs)")
+		} else {
+			note(ctx, "the customer id is not one the fake accepts (WithCustomerIDs)")
 		}
 		return h.unauthorized, nil
 	}
@@ -238,7 +233,7 @@ func ptr[T any](v T) *T { return &v }
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(fakeapi.GenerateAuthorizeToken401JSONResponseBody{
+	_ = json.NewEncoder(w).Encode(body401{
 		HttpStatusCode: &status, FlinksCode: &code, Message: &message,
 	})
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
 // TestRefusesForeignHosts sends real requests with forged Host headers, as
@@ -18,7 +17,7 @@ import (
 func TestRefusesForeignHosts(t *testing.T) {
 	base, logs := start(t, "-allowed-hosts", "flinks-fake, Fake.Example")
 	port := base[strings.LastIndex(base, ":"):]
-	tokenPath := specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID})
+	tokenPath := tokenPath(flinkstest.DefaultCustomerID)
 	tests := []struct {
 		host string
 		want bool

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -29,7 +28,7 @@ const readTimeout = time.Second
 
 // requestHead is a token request without its blank line; the path comes
 // from openapi.yaml so that the tests follow Flinks when it moves.
-var requestHead = "POST " + specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID}) + " HTTP/1.1\r\n" +
+var requestHead = "POST " + tokenPath(flinkstest.DefaultCustomerID) + " HTTP/1.1\r\n" +
 	"Host: localhost\r\nflinks-auth-key: " + flinkstest.DefaultSecretKey + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
 
 func dial(t *testing.T, base string) net.Conn {

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -136,7 +135,7 @@ func TestUsageErrors(t *testing.T) {
 // TestFlagsFromEnvironment checks that FLINKS_FAKE_<FLAG> sets a flag and
 // that the command line wins over it.
 func TestFlagsFromEnvironment(t *testing.T) {
-	tokenPath := specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID})
+	tokenPath := tokenPath(flinkstest.DefaultCustomerID)
 	tests := []struct {
 		name       string
 		env        map[string]string
