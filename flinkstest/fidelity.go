@@ -1,7 +1,6 @@
 package flinkstest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -88,9 +87,7 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) (*http.Request, 
 }
 
 func (h *Handler) writeUnauthorized(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusUnauthorized)
-	_ = json.NewEncoder(w).Encode(h.unauthorized)
+	writeJSON(w, http.StatusUnauthorized, h.unauthorized)
 }
 
 func schemaDefault(p *openapi3.Parameter) any {

@@ -130,7 +130,7 @@ func NewHandler(opts ...Option) *Handler {
 		panic(err)
 	}
 	h.literal = h.literalSegments()
-	h.routes = fakeapi.HandlerWithOptions(fakeapi.NewStrictHandler(strictFlinks{h}, nil), fakeapi.StdHTTPServerOptions{
+	h.routes = fakeapi.HandlerWithOptions(flinks{h}, fakeapi.StdHTTPServerOptions{
 		// Reached only by what the spec validation let through and the
 		// generated code still refuses: say so without its wording.
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -210,32 +210,38 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	h.routes.ServeHTTP(w, r)
 }
 
-// strictFlinks implements the generated strict server interface.
-type strictFlinks struct{ h *Handler }
+// flinks implements the generated server interface, writing the
+// generated models.
+type flinks struct{ h *Handler }
 
-func (s strictFlinks) GenerateAuthorizeToken(ctx context.Context, req fakeapi.GenerateAuthorizeTokenRequestObject) (fakeapi.GenerateAuthorizeTokenResponseObject, error) {
+func (s flinks) GenerateAuthorizeToken(w http.ResponseWriter, r *http.Request, customerID string,
+	params fakeapi.GenerateAuthorizeTokenParams) {
 	h := s.h
-	keyOK, customerOK := h.secretKeys[req.Params.FlinksAuthKey], h.customerIDs[req.CustomerId]
-	if !keyOK || !customerOK {
-		if !keyOK {
-			note(ctx, "the secret key is not one the fake accepts (WithSecretKeys)")
+	if !h.secretKeys[params.FlinksAuthKey] || !h.customerIDs[customerID] {
+		if !h.secretKeys[params.FlinksAuthKey] {
+			note(r.Context(), "the secret key is not one the fake accepts (WithSecretKeys)")
 		} else {
-			note(ctx, "the customer id is not one the fake accepts (WithCustomerIDs)")
+			note(r.Context(), "the customer id is not one the fake accepts (WithCustomerIDs)")
 		}
-		return h.unauthorized, nil
+		h.writeUnauthorized(w)
+		return
 	}
-	token := h.issue(req.CustomerId)
-	return fakeapi.GenerateAuthorizeToken200JSONResponse{HttpStatusCode: ptr(http.StatusOK), Token: &token}, nil
+	token := h.issue(customerID)
+	writeJSON(w, http.StatusOK, fakeapi.GenerateAuthorizeToken200JSONResponseBody{
+		HttpStatusCode: ptr(http.StatusOK), Token: &token,
+	})
 }
 
 func ptr[T any](v T) *T { return &v }
 
 func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, body401{HttpStatusCode: &status, FlinksCode: &code, Message: &message})
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body401{
-		HttpStatusCode: &status, FlinksCode: &code, Message: &message,
-	})
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 // newGUID returns a random (version 4) GUID.
