@@ -140,9 +140,6 @@ func TestFaultValidation(t *testing.T) {
 		{Status: 204},
 		{Status: 600},
 		{RetryAfter: "1", Drop: true},
-		{Status: 503, RetryAfter: "soon"},
-		{Status: 503, RetryAfter: "-1"},
-		{Status: 503, RetryAfter: "1.5"},
 		{Latency: -time.Second},
 		{Drop: true, Latency: -time.Second},
 	}

@@ -175,7 +175,6 @@ func unauthorizedBody(v *specvalidate.Validator) (body401, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.now()
 	rec := &statusRecorder{ResponseWriter: w}
-	r = r.WithContext(context.WithValue(r.Context(), notesKey{}, &rec.notes))
 	switch {
 	case !readBody(rec, r): // answered 413 or 408
 	case r.URL.Path == ConnectPath:
@@ -184,10 +183,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serve(rec, r)
 	}
 	if h.logger != nil {
-		attrs := []slog.Attr{
-			slog.String("method", r.Method), slog.String("path", h.maskPath(r.URL.Path)),
-			slog.Int("status", rec.status), slog.Float64("took_ms", float64(h.now().Sub(start))/float64(time.Millisecond)),
-		}
+		took := float64(h.now().Sub(start)) / float64(time.Millisecond)
+		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", h.maskPath(r.URL.Path)),
+			slog.Int("status", rec.status), slog.Float64("took_ms", took)}
 		if len(rec.notes) > 0 {
 			attrs = append(attrs, slog.Any("notes", rec.notes))
 		}
@@ -217,12 +215,13 @@ type flinks struct{ h *Handler }
 func (s flinks) GenerateAuthorizeToken(w http.ResponseWriter, r *http.Request, customerID string,
 	params fakeapi.GenerateAuthorizeTokenParams) {
 	h := s.h
-	if !h.secretKeys[params.FlinksAuthKey] || !h.customerIDs[customerID] {
-		if !h.secretKeys[params.FlinksAuthKey] {
-			note(r.Context(), "the secret key is not one the fake accepts (WithSecretKeys)")
-		} else {
-			note(r.Context(), "the customer id is not one the fake accepts (WithCustomerIDs)")
-		}
+	if !h.secretKeys[params.FlinksAuthKey] {
+		note(w, "the secret key is not one the fake accepts (WithSecretKeys)")
+		h.writeUnauthorized(w)
+		return
+	}
+	if !h.customerIDs[customerID] {
+		note(w, "the customer id is not one the fake accepts (WithCustomerIDs)")
 		h.writeUnauthorized(w)
 		return
 	}
@@ -274,13 +273,12 @@ type statusRecorder struct {
 	notes  []string // what the log record should say was wrong
 }
 
-type notesKey struct{}
-
-// note adds msg to the log record of the request whose context ctx is.
-// msg must never hold a value from the request: it names what was wrong.
-func note(ctx context.Context, msg string) {
-	if notes, ok := ctx.Value(notesKey{}).(*[]string); ok {
-		*notes = append(*notes, msg)
+// note adds msg to the log record of the request ServeHTTP answers with
+// w. msg must never hold a value from the request: it names what was
+// wrong.
+func note(w http.ResponseWriter, msg string) {
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.notes = append(rec.notes, msg)
 	}
 }
 

@@ -110,10 +110,9 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"-nope"}, "not defined"},
 		{[]string{"-latency", "soon"}, `invalid value "soon" for flag -latency`},
-		{[]string{"-fail-next", "1", "-fail-status", "200"}, "not a fault"},
-		{[]string{"-fail-next", "1", "-retry-after", "soon"}, "Retry-After"},
+		{[]string{"-fail-next", "1", "-fail-status", "200"}, "outside 300-599"},
 		{[]string{"some-secret"}, "unexpected argument"},
-		{[]string{"-fail-next", "1", "-fail-status", "99"}, "not a fault"},
+		{[]string{"-fail-next", "1", "-fail-status", "99"}, "outside 300-599"},
 		{[]string{"-secret-keys-file", filepath.Join(t.TempDir(), "none")}, "read secret keys"},
 		{[]string{"-secret-keys-file", "/dev/zero"}, "larger than 64 KiB"},
 	}
