@@ -4,7 +4,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 # Generated code is checked by go vet and by check-generated, not restyled.
 LINTED = $$($(GO) list ./... | grep -v -e '/api$$' -e '/internal/fakeapi$$')
 
-.PHONY: help demo example example-test example-otel-test generate check-generated update-spec lint vet staticcheck test spec-fixtures bench fuzz
+.PHONY: help demo example example-test example-otel-test generate check-generated update-spec lint vet staticcheck test spec-fixtures bench fuzz image
 
 help:
 	@echo "make demo             mint a token from an in-process fake Flinks (no credentials, no network)"
@@ -21,6 +21,7 @@ help:
 	@echo "make example-otel-test vet, staticcheck and test examples/otel (OpenTelemetry tracing, docs/observability.md)"
 	@echo "make bench            client benchmarks (raw net/http vs generated vs tokenclient) and the Pool"
 	@echo "make fuzz             fuzz tokenclient's response handling for FUZZTIME (default 30s)"
+	@echo "make image            build the flinks-fake image with podman, offline, from host-built binaries"
 
 demo:
 	$(GO) run ./cmd/flinks-token -fake
@@ -102,3 +103,11 @@ bench:
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzResponse -fuzztime=$(FUZZTIME) ./tokenclient
+
+# cmd/flinks-fake/README.md: the Dockerfile's prebuilt stage packages
+# these binaries FROM scratch; --format docker keeps the HEALTHCHECK.
+image:
+	mkdir -p bin/certs
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/ ./cmd/flinks-fake ./cmd/flinks-token
+	podman build --format docker -f cmd/flinks-fake/Dockerfile --build-arg BINARIES=prebuilt \
+		--target flinks-fake -t flinks-fake .

@@ -17,9 +17,8 @@ import (
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
-// TestComposeExampleWiring checks what can be checked of
-// docs/docker/compose.yaml and its Dockerfile without a Docker engine
-// (CI has none): every FLINKS_FAKE_* variable they set is a flag of
+// TestComposeExampleWiring checks what can be checked of compose.yaml and
+// the Dockerfile without starting a container (CI machines cannot): every FLINKS_FAKE_* variable they set is a flag of
 // flinks-fake; with those variables the fake serves https and answers
 // the shop's FLINKS_BASE_URL host, whose client trusts the CA file the
 // shop's SSL_CERT_FILE names.
@@ -29,14 +28,14 @@ func TestComposeExampleWiring(t *testing.T) {
 			Environment map[string]string
 		}
 	}
-	b, err := os.ReadFile("../../docs/docker/compose.yaml")
+	b, err := os.ReadFile("compose.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := yaml.Unmarshal(b, &compose); err != nil {
 		t.Fatal(err)
 	}
-	env := dockerfileEnv(t, "../../docs/docker/Dockerfile")
+	env := dockerfileEnv(t, "Dockerfile")
 	for k, v := range compose.Services["flinks-fake"].Environment {
 		env[k] = v
 	}

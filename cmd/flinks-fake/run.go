@@ -105,6 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	tlsHosts := fs.String("tls-hosts", defaultTLSHosts(), "comma-separated `names` and addresses the -tls certificate is for; answered too")
 	caFile := fs.String("ca-file", "flinks-fake-ca.pem", "write the -tls CA certificate (PEM) to `path`, for SSL_CERT_FILE")
 	version := fs.Bool("version", false, "print the version and exit")
+	healthcheck := fs.Bool("healthcheck", false, "GET /healthz of the fake serving on -addr's port\n"+
+		"(https trusting -ca-file with -tls) and exit 0 if it answers 200, else 1: a container health check")
 	if err := envDefaults(fs, getenv); err != nil {
 		return err
 	}
@@ -117,6 +119,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *version {
 		_, err := fmt.Fprintln(stdout, buildinfo.String("flinks-fake"))
 		return err
+	}
+	if *healthcheck {
+		return probe(ctx, *addr, *useTLS, *caFile)
 	}
 	if fs.NArg() > 0 {
 		return cliflag.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())
