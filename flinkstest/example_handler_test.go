@@ -63,7 +63,10 @@ func Example_handlerTest() {
 	var tokens []string
 	for range 2 {
 		rec := httptest.NewRecorder()
-		handler(rec, httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/link", nil))
+		handler(
+			rec,
+			httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/link", nil),
+		)
 		tok, err := srv.TokenFromConnectURL(iframeSrc(rec.Body.String()))
 		if err != nil {
 			log.Fatal(err)

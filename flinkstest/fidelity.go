@@ -45,8 +45,13 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) (*http.Request, 
 	if err != nil {
 		// The path is not repeated: a caller who swapped the customer id
 		// and the secret key sends the key in it.
-		writeError(w, http.StatusNotFound, notFound, "no operation at this path; the spec's paths are "+
-			strings.Join(h.validator.Doc().Paths.InMatchingOrder(), ", "))
+		writeError(
+			w,
+			http.StatusNotFound,
+			notFound,
+			"no operation at this path; the spec's paths are "+
+				strings.Join(h.validator.Doc().Paths.InMatchingOrder(), ", "),
+		)
 		return r, false
 	}
 	op := route.Operation
@@ -64,7 +69,8 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) (*http.Request, 
 	var filled *http.Request
 	for _, ref := range op.Parameters {
 		p := ref.Value
-		if p == nil || p.In != openapi3.ParameterInHeader || !p.Required || r.Header.Get(p.Name) != "" {
+		if p == nil || p.In != openapi3.ParameterInHeader || !p.Required ||
+			r.Header.Get(p.Name) != "" {
 			continue
 		}
 		def, _ := schemaDefault(p).(string)
@@ -80,7 +86,8 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) (*http.Request, 
 			filled = r.Clone(r.Context())
 		}
 		filled.Header.Set(p.Name, def)
-		note(w, "header "+p.Name+" is missing, which the spec marks required; answered as Flinks does, as if it were "+def+" (flinks-fake -strict, flinkstest.WithStrict: 400)")
+		note(w, "header "+p.Name+" is missing, which the spec marks required; answered as "+
+			"Flinks does, as if it were "+def+" (flinks-fake -strict, flinkstest.WithStrict: 400)")
 	}
 	if filled != nil {
 		r = filled
@@ -135,7 +142,8 @@ func describeInvalid(err error) string {
 		switch {
 		case ok && re.Parameter != nil:
 			what := re.Parameter.In + " parameter " + re.Parameter.Name
-			if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) || errors.Is(re, openapi3filter.ErrInvalidRequired) {
+			if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) ||
+				errors.Is(re, openapi3filter.ErrInvalidRequired) {
 				parts = append(parts, what+" is required by the spec")
 			} else {
 				parts = append(parts, what+" does not match the spec's schema")

@@ -184,8 +184,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.logger != nil {
 		took := float64(h.now().Sub(start)) / float64(time.Millisecond)
-		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", h.maskPath(r.URL.Path)),
-			slog.Int("status", rec.status), slog.Float64("took_ms", took)}
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", h.maskPath(r.URL.Path)),
+			slog.Int("status", rec.status),
+			slog.Float64("took_ms", took),
+		}
 		if len(rec.notes) > 0 {
 			attrs = append(attrs, slog.Any("notes", rec.notes))
 		}

@@ -61,7 +61,8 @@ func spec401(t *testing.T) flinksBody {
 	}
 	b, _ := json.Marshal(body)
 	var want flinksBody
-	if err := json.Unmarshal(b, &want); err != nil || want.HttpStatusCode != http.StatusUnauthorized {
+	if err := json.Unmarshal(b, &want); err != nil ||
+		want.HttpStatusCode != http.StatusUnauthorized {
 		t.Fatalf("the spec's 401 example %s: %v", b, err)
 	}
 	return want
@@ -92,16 +93,21 @@ func specs(t *testing.T) []spec {
 	for _, recase := range []struct {
 		name string
 		f    func(string) string
-	}{{"canonical", http.CanonicalHeaderKey}, {"upper", strings.ToUpper}, {"lower", strings.ToLower}} {
+	}{{"canonical", http.CanonicalHeaderKey}, {"upper", strings.ToUpper}, {"lower",
+		strings.ToLower}} {
 		changed := false
-		y, err := specvalidate.EditOperation(flinkstoken.OpenAPI, tokenOperation, func(op *openapi3.Operation) {
-			for _, ref := range op.Parameters {
-				if p := ref.Value; p.In == "header" && recase.f(p.Name) != p.Name {
-					p.Name = recase.f(p.Name)
-					changed = true
+		y, err := specvalidate.EditOperation(
+			flinkstoken.OpenAPI,
+			tokenOperation,
+			func(op *openapi3.Operation) {
+				for _, ref := range op.Parameters {
+					if p := ref.Value; p.In == "header" && recase.f(p.Name) != p.Name {
+						p.Name = recase.f(p.Name)
+						changed = true
+					}
 				}
-			}
-		})
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +116,10 @@ func specs(t *testing.T) []spec {
 		}
 	}
 	if len(out) < 3 {
-		t.Fatalf("rewriting the spec's header names in three letter cases gave %d variants, want at least 2", len(out)-1)
+		t.Fatalf(
+			"rewriting the spec's header names in 3 letter cases gave %d variants, want 2 or more",
+			len(out)-1,
+		)
 	}
 	return out
 }
@@ -168,7 +177,13 @@ func TestResponsesMatchSpec(t *testing.T) {
 		{"unknown customer", nil, DefaultSecretKey, tokenPath(other), 401},
 		{"configured key", []Option{WithSecretKeys("k1", "k2")}, "k2", path, 200},
 		{"default key not configured", []Option{WithSecretKeys("k1")}, DefaultSecretKey, path, 401},
-		{"configured customer", []Option{WithCustomerIDs(other)}, DefaultSecretKey, tokenPath(other), 200},
+		{
+			"configured customer",
+			[]Option{WithCustomerIDs(other)},
+			DefaultSecretKey,
+			tokenPath(other),
+			200,
+		},
 	}
 	for _, sp := range specs(t) {
 		for _, tt := range tests {
@@ -246,8 +261,16 @@ func TestIssuedTokensAndRedeem(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i, rec := range issued {
-		if rec.Value != tokens[i] || !rec.IssuedAt.Equal(now) || rec.CustomerID != DefaultCustomerID || rec.Used {
-			t.Errorf("record %d: got %+v, want token %s issued at %v, unused", i, rec, tokens[i], now)
+		if rec.Value != tokens[i] || !rec.IssuedAt.Equal(now) ||
+			rec.CustomerID != DefaultCustomerID ||
+			rec.Used {
+			t.Errorf(
+				"record %d: got %+v, want token %s issued at %v, unused",
+				i,
+				rec,
+				tokens[i],
+				now,
+			)
 		}
 		if seen[rec.Value] {
 			t.Errorf("token %s issued twice", rec.Value)

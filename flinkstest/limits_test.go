@@ -33,7 +33,14 @@ func TestRequestBodyCapped(t *testing.T) {
 	}{
 		{"declared 64 MiB", 64 << 20, true, path, 413, 0},
 		{"chunked 64 MiB", 64 << 20, false, path, 413, maxRequestBody + 1},
-		{"chunked 64 MiB to the Connect page", 64 << 20, false, ConnectPath, 413, maxRequestBody + 1},
+		{
+			"chunked 64 MiB to the Connect page",
+			64 << 20,
+			false,
+			ConnectPath,
+			413,
+			maxRequestBody + 1,
+		},
 		{"1 MiB exactly", maxRequestBody, true, path, 200, maxRequestBody},
 	}
 	for _, tt := range tests {
@@ -65,7 +72,11 @@ func TestRequestBodyCapped(t *testing.T) {
 				t.Errorf("body: got %+v, want FlinksCode REQUEST_TOO_LARGE", b)
 			}
 			if n, issued := len(h.faults), len(h.Issued()); n != 1 || issued != 0 {
-				t.Errorf("after a refused body: %d faults pending, %d tokens issued; want 1 and 0 (no work done)", n, issued)
+				t.Errorf(
+					"after a refused body: %d faults pending, %d tokens issued; want 1 and 0",
+					n,
+					issued,
+				)
 			}
 		})
 	}
@@ -116,7 +127,10 @@ func TestFailNextStoresACount(t *testing.T) {
 		}
 	})
 	if allocs > 2 {
-		t.Errorf("FailNext(65536, …): %.0f allocations, want at most 2 (a count, not copies)", allocs)
+		t.Errorf(
+			"FailNext(65536, …): %.0f allocations, want at most 2 (a count, not copies)",
+			allocs,
+		)
 	}
 	h = NewHandler()
 	_ = h.FailNext(2, Fault{Status: 503})
@@ -143,9 +157,17 @@ func TestServerTimeouts(t *testing.T) {
 		s.Close()
 		if c.ReadHeaderTimeout != readTimeout || c.ReadTimeout != readTimeout ||
 			c.IdleTimeout != idleTimeout || c.WriteTimeout != 0 {
-			t.Errorf("tls=%v: got read header %v, read %v, idle %v, write %v; want %v, %v, %v, none",
-				tls, c.ReadHeaderTimeout, c.ReadTimeout, c.IdleTimeout, c.WriteTimeout,
-				readTimeout, readTimeout, idleTimeout)
+			t.Errorf(
+				"tls=%v: got read header %v, read %v, idle %v, write %v; want %v, %v, %v, none",
+				tls,
+				c.ReadHeaderTimeout,
+				c.ReadTimeout,
+				c.IdleTimeout,
+				c.WriteTimeout,
+				readTimeout,
+				readTimeout,
+				idleTimeout,
+			)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -79,34 +78,48 @@ const healthzPath = "/healthz"
 
 // run serves until ctx ends. If ready is not nil, it receives the bound
 // address once the server accepts connections.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer,
+	ready chan<- string) error {
 	fs := flag.NewFlagSet("flinks-fake", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()
 	}
 	addr := fs.String("addr", "127.0.0.1:4010", "listen on `host:port`")
-	customerIDs := fs.String("customer-ids", flinkstest.DefaultCustomerID, "accepted customer ids, comma-separated `GUIDs`")
-	keysFile := fs.String("secret-keys-file", "", "read accepted secret keys from `path`, one per line")
+	customerIDs := fs.String("customer-ids", flinkstest.DefaultCustomerID,
+		"accepted customer ids, comma-separated `GUIDs`")
+	keysFile := fs.String("secret-keys-file", "",
+		"read accepted secret keys from `path`, one per line")
 	latency := fs.Duration("latency", 0, "delay every response by `duration`")
-	failNext := fs.Int("fail-next", 0, "answer the first `N` valid requests with -fail-status")
-	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable, "HTTP `status` for -fail-next")
+	failNext := fs.Int("fail-next", 0, "answer the next `N` valid requests with -fail-status")
+	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable,
+		"HTTP `status` for -fail-next")
 	retryAfter := fs.String("retry-after", "", "Retry-After `value` sent with -fail-next answers")
-	dropNext := fs.Int("drop-next", 0, "close the connection of the next `N` valid requests without answering")
-	malformedNext := fs.Int("malformed-next", 0, "answer the next `N` valid requests 200 with a non-JSON body")
-	oversizedNext := fs.Int("oversized-next", 0, "answer the next `N` valid requests 200 with a body of -oversized-bytes")
-	oversizedBytes := fs.Int64("oversized-bytes", 2<<20, "body size for -oversized-next in `bytes`; negative streams forever")
-	readTimeout := fs.Duration("read-timeout", 10*time.Second, "a request must arrive whole within this `duration`")
-	writeTimeout := fs.Duration("write-timeout", 30*time.Second, "time to write a response, on top of -latency and -read-timeout, `duration`")
-	idleTimeout := fs.Duration("idle-timeout", time.Minute, "close keep-alive connections idle this long, `duration`")
-	strict := fs.Bool("strict", false, "answer a request without a header the spec marks required (Accept, Content-Type) 400,\nas a spec validator would, instead of as Flinks does")
-	allowedHosts := fs.String("allowed-hosts", "", "also answer requests for these `names`, comma-separated (loopback names always)")
-	useTLS := fs.Bool("tls", false, "serve https with a certificate for -tls-hosts from a fresh CA written to -ca-file")
-	tlsHosts := fs.String("tls-hosts", defaultTLSHosts(), "comma-separated `names` and addresses the -tls certificate is for; answered too")
-	caFile := fs.String("ca-file", "flinks-fake-ca.pem", "write the -tls CA certificate (PEM) to `path`, for SSL_CERT_FILE")
+	dropNext := fs.Int("drop-next", 0, "close the connection of the next `N` valid requests")
+	malformedNext := fs.Int("malformed-next", 0, "answer the next `N` valid requests 200, not JSON")
+	oversizedNext := fs.Int("oversized-next", 0,
+		"answer the next `N` valid requests 200 with a body of -oversized-bytes")
+	oversizedBytes := fs.Int64("oversized-bytes", 2<<20,
+		"body size for -oversized-next in `bytes`; negative streams forever")
+	readTimeout := fs.Duration("read-timeout", 10*time.Second,
+		"a request must arrive whole within this `duration`")
+	writeTimeout := fs.Duration("write-timeout", 30*time.Second,
+		"time to write a response, on top of -latency and -read-timeout, `duration`")
+	idleTimeout := fs.Duration("idle-timeout", time.Minute,
+		"close keep-alive connections idle this long, `duration`")
+	strict := fs.Bool("strict", false, "answer a request without a header the spec marks\n"+
+		"required (Accept, Content-Type) 400, as a spec validator would, not as Flinks does")
+	allowedHosts := fs.String("allowed-hosts", "",
+		"also answer requests for these `names`, comma-separated (loopback names always)")
+	useTLS := fs.Bool("tls", false,
+		"serve https with a certificate for -tls-hosts from a fresh CA written to -ca-file")
+	tlsHosts := fs.String("tls-hosts", defaultTLSHosts(),
+		"comma-separated `names` and addresses the -tls certificate is for; answered too")
+	caFile := fs.String("ca-file", "flinks-fake-ca.pem",
+		"write the -tls CA certificate (PEM) to `path`, for SSL_CERT_FILE")
 	version := fs.Bool("version", false, "print the version and exit")
-	healthcheck := fs.Bool("healthcheck", false, "GET /healthz of the fake serving on -addr's port\n"+
-		"(https trusting -ca-file with -tls) and exit 0 if it answers 200, else 1: a container health check")
+	healthcheck := fs.Bool("healthcheck", false, "GET /healthz of the fake on -addr's port\n"+
+		"on 127.0.0.1 (https trusting -ca-file with -tls) and exit 0 on a 200: a health check")
 	if err := envDefaults(fs, getenv); err != nil {
 		return err
 	}
@@ -124,7 +137,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return probe(ctx, *addr, *useTLS, *caFile)
 	}
 	if fs.NArg() > 0 {
-		return cliflag.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())
+		return cliflag.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h",
+			fs.NArg())
 	}
 	if *readTimeout <= 0 || *writeTimeout <= 0 || *idleTimeout <= 0 {
 		return cliflag.Errorf("-read-timeout, -write-timeout and -idle-timeout must be positive")
@@ -189,15 +203,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	// Every timeout bounds what a stranger can hold: a request trickled in
 	// (read), a response never read (write), a connection left open (idle).
+	guarded := localhost.New(hosts...).Guard(withTokensList(h), refuseHost(*useTLS, logger))
 	srv := &http.Server{
-		Handler:           localhost.New(hosts...).Guard(withTokensList(h), refuseHost(*useTLS, logger)),
+		Handler:           guarded,
 		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: *readTimeout,
 		ReadTimeout:       *readTimeout,
 		WriteTimeout:      *readTimeout + *latency + *writeTimeout,
 		IdleTimeout:       *idleTimeout,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn), // TLS handshake failures
+		// TLS handshake failures
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
 	scheme := "http"
@@ -208,7 +224,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		go func() { served <- srv.Serve(ln) }()
 	}
 	attrs := []any{"addr", ln.Addr().String(), "scheme", scheme, "strict", *strict,
-		"secret_keys", max(len(keys), 1), "customer_ids", len(splitList(*customerIDs)), "allowed_hosts", hosts}
+		"secret_keys", max(len(keys), 1), "customer_ids", len(splitList(*customerIDs)),
+		"allowed_hosts", hosts}
 	if tlsConfig != nil {
 		attrs = append(attrs, "ca_file", *caFile)
 	}
@@ -257,33 +274,4 @@ func defaultTLSHosts() string {
 		hosts = append(hosts, name)
 	}
 	return strings.Join(hosts, ",")
-}
-
-// refuseHost answers a request for a name the fake does not answer.
-func refuseHost(tls bool, logger *slog.Logger) http.HandlerFunc {
-	flags := "-allowed-hosts (" + envPrefix + "ALLOWED_HOSTS)"
-	if tls {
-		flags += " or -tls-hosts (" + envPrefix + "TLS_HOSTS)"
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		host := r.Host
-		if len(host) > 100 {
-			host = host[:100] + "…"
-		}
-		logger.Warn("refused", "host", host, "status", http.StatusForbidden, "flags", flags)
-		writeError(w, http.StatusForbidden, "HOST_NOT_ALLOWED", fmt.Sprintf(
-			"flinks-fake answers only local names and those configured, not Host %q: add the name to %s if this request is yours",
-			host, flags))
-	}
-}
-
-// writeError answers in Flinks' error shape.
-func writeError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(struct {
-		HttpStatusCode int
-		Message        string
-		FlinksCode     string
-	}{status, message, code})
 }
