@@ -36,17 +36,20 @@ func (f Fault) validate() error {
 			set++
 		}
 	}
-	switch {
-	case set > 1:
+	if set > 1 {
 		return fmt.Errorf("flinkstest: fault %+v sets more than one of Status, Drop, Malformed, "+
 			"Oversized", f)
-	case set == 0 && f.Latency <= 0:
+	}
+	if set == 0 && f.Latency <= 0 {
 		return fmt.Errorf("flinkstest: fault %+v does nothing", f)
-	case f.Status != 0 && (f.Status < 300 || f.Status > 599):
+	}
+	if f.Status != 0 && (f.Status < 300 || f.Status > 599) {
 		return fmt.Errorf("flinkstest: fault status %d is outside 300-599", f.Status)
-	case f.RetryAfter != "" && f.Status == 0:
+	}
+	if f.RetryAfter != "" && f.Status == 0 {
 		return fmt.Errorf("flinkstest: fault RetryAfter needs a Status")
-	case f.Latency < 0:
+	}
+	if f.Latency < 0 {
 		return fmt.Errorf("flinkstest: fault Latency %v is negative", f.Latency)
 	}
 	return nil
@@ -98,8 +101,7 @@ func (f Fault) serve(w http.ResponseWriter, r *http.Request, normal http.Handler
 	if !sleep(r.Context(), f.Latency) {
 		return
 	}
-	switch {
-	case f.Drop:
+	if f.Drop {
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			http.Error(w, "flinkstest: cannot drop the connection: "+err.Error(),
@@ -107,18 +109,18 @@ func (f Fault) serve(w http.ResponseWriter, r *http.Request, normal http.Handler
 			return
 		}
 		_ = conn.Close()
-	case f.Status != 0:
+	} else if f.Status != 0 {
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
 		writeError(w, f.Status, "INJECTED_FAULT",
 			fmt.Sprintf("fault injected by flinkstest: %d %s", f.Status, http.StatusText(f.Status)))
-	case f.Malformed:
+	} else if f.Malformed {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`<html><body>502 Bad Gateway</body></html>`))
-	case f.Oversized != 0:
+	} else if f.Oversized != 0 {
 		writeOversized(w, f.Oversized)
-	default:
+	} else {
 		normal.ServeHTTP(w, r)
 	}
 }

@@ -45,13 +45,9 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) (*http.Request, 
 	if err != nil {
 		// The path is not repeated: a caller who swapped the customer id
 		// and the secret key sends the key in it.
-		writeError(
-			w,
-			http.StatusNotFound,
-			notFound,
+		writeError(w, http.StatusNotFound, notFound,
 			"no operation at this path; the spec's paths are "+
-				strings.Join(h.validator.Doc().Paths.InMatchingOrder(), ", "),
-		)
+				strings.Join(h.validator.Doc().Paths.InMatchingOrder(), ", "))
 		return r, false
 	}
 	op := route.Operation
@@ -87,7 +83,7 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) (*http.Request, 
 		}
 		filled.Header.Set(p.Name, def)
 		note(w, "header "+p.Name+" is missing, which the spec marks required; answered as "+
-			"Flinks does, as if it were "+def+" (flinks-fake -strict, flinkstest.WithStrict: 400)")
+			"Flinks does, as if it were "+def+" (flinks-fake -strict, WithStrict: 400)")
 	}
 	if filled != nil {
 		r = filled
@@ -139,19 +135,15 @@ func describeInvalid(err error) string {
 	var parts []string
 	for _, e := range errs {
 		re, ok := errors.AsType[*openapi3filter.RequestError](e)
-		switch {
-		case ok && re.Parameter != nil:
-			what := re.Parameter.In + " parameter " + re.Parameter.Name
-			if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) ||
-				errors.Is(re, openapi3filter.ErrInvalidRequired) {
-				parts = append(parts, what+" is required by the spec")
-			} else {
-				parts = append(parts, what+" does not match the spec's schema")
-			}
-		case ok && re.RequestBody != nil:
-			parts = append(parts, "the request body does not match the spec")
-		default:
+		if !ok || re.Parameter == nil {
 			parts = append(parts, "the request does not match the spec")
+			continue
+		}
+		what := re.Parameter.In + " parameter " + re.Parameter.Name
+		if errors.Is(re, openapi3filter.ErrInvalidRequired) {
+			parts = append(parts, what+" is required by the spec")
+		} else {
+			parts = append(parts, what+" does not match the spec's schema")
 		}
 	}
 	return strings.Join(slices.Compact(parts), "; ")

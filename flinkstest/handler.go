@@ -175,21 +175,18 @@ func unauthorizedBody(v *specvalidate.Validator) (body401, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.now()
 	rec := &statusRecorder{ResponseWriter: w}
-	switch {
-	case !readBody(rec, r): // answered 413 or 408
-	case r.URL.Path == ConnectPath:
-		h.serveConnect(rec, r)
-	default:
-		h.serve(rec, r)
+	if readBody(rec, r) { // else answered 413 or 408
+		if r.URL.Path == ConnectPath {
+			h.serveConnect(rec, r)
+		} else {
+			h.serve(rec, r)
+		}
 	}
 	if h.logger != nil {
 		took := float64(h.now().Sub(start)) / float64(time.Millisecond)
-		attrs := []slog.Attr{
-			slog.String("method", r.Method),
-			slog.String("path", h.maskPath(r.URL.Path)),
-			slog.Int("status", rec.status),
-			slog.Float64("took_ms", took),
-		}
+		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path",
+			h.maskPath(r.URL.Path)),
+			slog.Int("status", rec.status), slog.Float64("took_ms", took)}
 		if len(rec.notes) > 0 {
 			attrs = append(attrs, slog.Any("notes", rec.notes))
 		}

@@ -46,12 +46,8 @@ func readBody(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if err != nil {
-		writeError(
-			w,
-			http.StatusBadRequest,
-			invalidRequest,
-			"cannot read the request body: "+err.Error(),
-		)
+		writeError(w, http.StatusBadRequest, invalidRequest,
+			"cannot read the request body: "+err.Error())
 		return false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
