@@ -22,43 +22,21 @@ import (
 
 const usageText = `Usage: flinks-fake [flags]
 
-Serves a fake Flinks GenerateAuthorizeToken (POST, at the path the embedded
-Flinks OpenAPI spec gives it) that answers as Flinks documents: a fresh random
-GUID token for an accepted secret key, the spec's 401 body for any other key or
-a missing key header, JSON for a request without Accept or Content-Type (400
-with -strict), and other errors in Flinks' shape naming what was wrong.
-Point a client at http://ADDR, or https://NAME:PORT with -tls
-(tokenclient.WithBaseURL, or FLINKS_BASE_URL for flinks-token).
-
-On the same address:
-  GET /v2/?authorizeToken=…  a stand-in Flinks Connect page that spends the
-                             token (401 page for an unknown, spent or expired one)
-  GET /_fake/tokens          the issued tokens as JSON: token, customer_id,
-                             issued_at, redeemed (for tests not written in Go)
-  GET /healthz               {"status":"ok"}, for container health checks
-
-Only requests for a local name are answered (localhost, *.localhost,
-127.0.0.0/8, ::1), or for a name in -allowed-hosts (and -tls-hosts with
--tls); any other Host gets 403 before any work, so that a web page cannot
-read live tokens through DNS rebinding.
-
-With -tls it makes a CA (ECDSA P-256, its key kept in memory only) and a
-certificate for -tls-hosts, and writes the CA to -ca-file: a service in
-another container trusts the fake with SSL_CERT_FILE=<that file> and keeps
-its production https code path.
-
-Every flag can also be set in the environment as FLINKS_FAKE_<FLAG>, upper
-case with - as _ (FLINKS_FAKE_ADDR, FLINKS_FAKE_TLS=true); a flag given on
-the command line wins over its variable.
-
-By default it accepts the spec's demo credentials:
+Serves the fake Flinks GenerateAuthorizeToken of package flinkstest on -addr:
+tokens for the spec's demo credentials
   customer id  ` + flinkstest.DefaultCustomerID + `
   secret key   ` + flinkstest.DefaultSecretKey + `
-Other secret keys come from FLINKS_FAKE_SECRET_KEYS (comma-separated) or
--secret-keys-file (one per line), never from a flag value.
+or for keys from FLINKS_FAKE_SECRET_KEYS (comma-separated) or -secret-keys-file,
+never from a flag.
+Beside it: GET /v2/?authorizeToken=… (a stand-in Connect page spending the
+token), GET /_fake/tokens (the issued tokens as JSON) and GET /healthz.
 
-Logs go to stderr as JSON, one record per request, without secrets.
-SIGINT or SIGTERM shuts down gracefully.
+It answers only local Host names (localhost, *.localhost, 127.0.0.0/8, ::1)
+and those in -allowed-hosts (and -tls-hosts with -tls); others get 403. With
+-tls it serves https with a certificate from a CA made at start and written
+to -ca-file, for SSL_CERT_FILE. Every flag can be set as FLINKS_FAKE_<FLAG>
+(FLINKS_FAKE_ADDR, FLINKS_FAKE_TLS=true); the command line wins. Logs are
+JSON on stderr, without secrets. docs/fake.md describes every answer.
 
 Flags:
 `
