@@ -5,7 +5,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 LINTED = $$($(GO) list ./... | grep -v -e '/api$$' -e '/internal/fakeapi$$')
 
 .PHONY: help demo test generate check-generated update-spec spec-fixtures
-.PHONY: example-test example-otel-test bench
+.PHONY: example-test example-otel-test bench image
 
 help:
 	@echo "make demo              a token from an in-process fake: no credentials, no network"
@@ -21,6 +21,7 @@ help:
 	@echo "                       (screenshot under ARTIFACTS, default .artifacts)"
 	@echo "make example-otel-test vet, staticcheck, test examples/otel (tracing with otelhttp)"
 	@echo "make bench             benchmarks: net/http, the generated client, tokenclient, Pool"
+	@echo "make image             the flinks-fake image with podman, offline, from host-built binaries"
 
 demo:
 	$(GO) run ./cmd/flinks-token -fake
@@ -87,3 +88,11 @@ bench:
 		|| exit 1; \
 	done && $(TOOL) benchstat -col /client $$out && echo "rounds in $$out"
 	$(GO) test -run='^$$' -bench='Pool' -benchtime=100x -benchmem ./tokenclient
+
+# cmd/flinks-fake/README.md: the Dockerfile's prebuilt stage packages
+# these binaries FROM scratch; --format docker keeps the HEALTHCHECK.
+image:
+	mkdir -p bin/certs
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/ ./cmd/flinks-fake ./cmd/flinks-token
+	podman build --format docker -f cmd/flinks-fake/Dockerfile --build-arg BINARIES=prebuilt \
+		--target flinks-fake -t flinks-fake .

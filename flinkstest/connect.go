@@ -45,7 +45,7 @@ var connectTemplate = template.Must(template.New("connect").Parse(`<!DOCTYPE htm
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Flinks Connect (flinkstest stand-in)</title>
-<style nonce="{{.Nonce}}">body{font-family:sans-serif;margin:2em}button{font-size:1.2em;padding:.5em 1em}</style>
+<style nonce="{{.Nonce}}">body{font-family:sans-serif;margin:2em}button{font-size:1.2em}</style>
 </head>
 <body>
 <main id="flinks-connect" data-state="ready">
@@ -87,25 +87,21 @@ var connectTemplate = template.Must(template.New("connect").Parse(`<!DOCTYPE htm
 
 var connectErrorTemplate = template.Must(template.New("connect-error").Parse(`<!DOCTYPE html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Flinks Connect (flinkstest stand-in): {{.Title}}</title>
-</head>
-<body>
-<main id="flinks-connect" data-state="error" data-error="{{.Code}}">
-<h1>{{.Title}}</h1>
-<p>{{.Detail}}</p>
-</main>
-</body>
+<head><meta charset="utf-8"><title>Flinks Connect (flinkstest stand-in): {{.Code}}</title></head>
+<body><main id="flinks-connect" data-state="error" data-error="{{.Code}}">
+<h1>{{.Code}}</h1><p>{{.Detail}}</p>
+</main></body>
 </html>
 `))
 
 // serveConnect serves the stand-in Connect page, spending the token.
+// Every refusal is checked before the token is spent, so that a typo in
+// the embedding page does not cost a token.
 func (h *Handler) serveConnect(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
-		writeConnectError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "Method not allowed",
-			"The Connect page is loaded with GET, as an iframe's src.")
+		writeConnectError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+			"the Connect page is loaded with GET")
 		return
 	}
 	q := r.URL.Query()
@@ -118,29 +114,26 @@ func (h *Handler) serveConnect(w http.ResponseWriter, r *http.Request) {
 	if raw := q.Get("redirectUrl"); raw != "" {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			// Checked before the token is spent: a typo in the embedding
-			// page should not cost a token.
-			writeConnectError(w, http.StatusBadRequest, "INVALID_REDIRECT_URL", "Invalid redirectUrl",
-				"redirectUrl must be an absolute http or https URL on a domain you control.")
+			writeConnectError(w, http.StatusBadRequest, "INVALID_REDIRECT_URL",
+				"redirectUrl is not an absolute http or https URL")
 			return
 		}
 		page.RedirectURL = withLoginID(u, page.LoginID, q.Get("tag"), page.Institution)
 	}
 	token := q.Get("authorizeToken")
 	if token == "" {
-		writeConnectError(w, http.StatusUnauthorized, "MISSING_AUTHORIZE_TOKEN", "No authorize token",
-			"Flinks Connect needs authorizeToken=… in its URL: mint one with GenerateAuthorizeToken on your server.")
+		writeConnectError(w, http.StatusUnauthorized, "MISSING_AUTHORIZE_TOKEN",
+			"the URL has no authorizeToken")
 		return
 	}
 	if err := h.Redeem(token); err != nil {
-		code, detail := "UNKNOWN_TOKEN", "This authorize token was not issued by this server: mint a fresh one for every page view."
-		switch {
-		case errors.Is(err, ErrTokenUsed):
-			code, detail = "TOKEN_USED", "This authorize token was already used: a token opens Flinks Connect once; mint a fresh one for every page view and never cache the page."
-		case errors.Is(err, ErrTokenExpired):
-			code, detail = "TOKEN_EXPIRED", "This authorize token has expired (30 minutes after it was issued): mint a fresh one."
+		code := "UNKNOWN_TOKEN"
+		if errors.Is(err, ErrTokenUsed) {
+			code = "TOKEN_USED"
+		} else if errors.Is(err, ErrTokenExpired) {
+			code = "TOKEN_EXPIRED"
 		}
-		writeConnectError(w, http.StatusUnauthorized, code, "Invalid authorize token", detail)
+		writeConnectError(w, http.StatusUnauthorized, code, err.Error())
 		return
 	}
 	nonce := newNonce()
@@ -175,10 +168,10 @@ func newNonce() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-func writeConnectError(w http.ResponseWriter, status int, code, title, detail string) {
+func writeConnectError(w http.ResponseWriter, status int, code, detail string) {
 	setPageHeaders(w.Header(), "")
 	w.WriteHeader(status)
-	_ = connectErrorTemplate.Execute(w, struct{ Code, Title, Detail string }{code, title, detail})
+	_ = connectErrorTemplate.Execute(w, struct{ Code, Detail string }{code, detail})
 }
 
 // setPageHeaders sets the headers of every Connect page. The page must
@@ -198,12 +191,19 @@ func setPageHeaders(h http.Header, nonce string) {
 	h.Set("Content-Security-Policy", csp)
 }
 
-// TokenFromConnectURL returns the authorize token in a Flinks Connect
-// URL, such as the one a handler under test wrote into its page. A URL
-// copied from HTML source, with &amp; between its parameters, is
-// unescaped first. It fails if rawURL does not parse or has no
-// authorizeToken.
-func TokenFromConnectURL(rawURL string) (string, error) {
+// ErrNotConnectURL is returned by [Server.TokenFromConnectURL] for a URL
+// that is not this server's Connect page with an authorizeToken.
+var ErrNotConnectURL = errors.New("flinkstest: not a Connect URL of this server")
+
+// TokenFromConnectURL returns the authorize token in rawURL, a Connect URL
+// such as the one a handler under test wrote into its page, after checking
+// that a browser loading it would reach this server's Connect page: http
+// or https, the server's host and port, path [ConnectPath]. A URL copied
+// from HTML source, with &amp; between its parameters, is unescaped first.
+// Any other URL (another host, javascript:, the API's own path) or one
+// without an authorizeToken gives an error matching [ErrNotConnectURL].
+// Spend the token with [Handler.Redeem].
+func (s *Server) TokenFromConnectURL(rawURL string) (string, error) {
 	if strings.Contains(rawURL, "&amp;") {
 		rawURL = html.UnescapeString(rawURL)
 	}
@@ -214,23 +214,31 @@ func TokenFromConnectURL(rawURL string) (string, error) {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
 		}
-		return "", fmt.Errorf("flinkstest: the Connect URL does not parse: %w", err)
+		return "", fmt.Errorf("%w: it does not parse: %w", ErrNotConnectURL, err)
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(s.URL, "http://"), "https://")
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("%w: scheme %q, want http or https", ErrNotConnectURL, clip(u.Scheme))
+	}
+	if !strings.EqualFold(u.Host, host) {
+		return "", fmt.Errorf("%w: host %q, want %s", ErrNotConnectURL, clip(u.Host), host)
+	}
+	if u.Path != ConnectPath {
+		// Not repeated: a path may hold a secret key in place of the
+		// customer id.
+		return "", fmt.Errorf("%w: its path is not %s", ErrNotConnectURL, ConnectPath)
 	}
 	tok := u.Query().Get("authorizeToken")
 	if tok == "" {
-		return "", errors.New("flinkstest: the Connect URL has no authorizeToken parameter; build it with tokenclient's ConnectURL")
+		return "", fmt.Errorf("%w: it has no authorizeToken parameter", ErrNotConnectURL)
 	}
 	return tok, nil
 }
 
-// RedeemConnectURL spends the authorize token in a Flinks Connect URL, as
-// loading the URL in a browser would: it is TokenFromConnectURL followed
-// by Redeem, so nil means the URL carried a token this fake issued, unused
-// and unexpired.
-func (h *Handler) RedeemConnectURL(rawURL string) error {
-	tok, err := TokenFromConnectURL(rawURL)
-	if err != nil {
-		return err
+// clip bounds a value quoted in an error.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
 	}
-	return h.Redeem(tok)
+	return s
 }

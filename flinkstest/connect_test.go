@@ -28,7 +28,10 @@ func mint(t *testing.T, h *Handler) string {
 
 func getConnect(h *Handler, method string, query url.Values) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, "http://127.0.0.1"+ConnectPath+"?"+query.Encode(), nil))
+	h.ServeHTTP(
+		rec,
+		httptest.NewRequest(method, "http://127.0.0.1"+ConnectPath+"?"+query.Encode(), nil),
+	)
 	return rec
 }
 
@@ -54,27 +57,63 @@ func TestConnectPage(t *testing.T) {
 		wantNoIn []string
 	}{
 		{"no redirectUrl", nil, func(t *testing.T, p connectPage) {
-			if p.RedirectURL != "" || p.InnerRedirect || p.Stringify || p.Institution != ConnectInstitution || !guidPattern.MatchString(p.LoginID) {
+			if p.RedirectURL != "" || p.InnerRedirect || p.Stringify ||
+				p.Institution != ConnectInstitution ||
+				!guidPattern.MatchString(p.LoginID) {
 				t.Errorf("got %+v, want no redirect, a GUID loginId and %s", p, ConnectInstitution)
 			}
 		}, nil},
-		{"redirectUrl gets loginId and institution", url.Values{"redirectUrl": {"https://shop.example/thank-you?order=7"}, "demo": {"true"}}, func(t *testing.T, p connectPage) {
-			want := "https://shop.example/thank-you?order=7&loginId=" + p.LoginID + "&institution=" + ConnectInstitution
-			if p.RedirectURL != want || p.InnerRedirect {
-				t.Errorf("redirect: got %q (inner %v), want %q in the top window", p.RedirectURL, p.InnerRedirect, want)
-			}
-		}, nil},
-		{"tag, innerRedirect and stringify", url.Values{"redirectUrl": {"http://127.0.0.1:8080/done"}, "tag": {"a b&c"}, "innerRedirect": {"true"}, "stringify": {"true"}}, func(t *testing.T, p connectPage) {
-			want := "http://127.0.0.1:8080/done?loginId=" + p.LoginID + "&tag=a+b%26c&institution=" + ConnectInstitution
-			if p.RedirectURL != want || !p.InnerRedirect || !p.Stringify {
-				t.Errorf("got %+v, want redirect %q inside the iframe, stringified events", p, want)
-			}
-		}, nil},
-		{"markup in parameters is escaped", url.Values{"redirectUrl": {"https://x.example/?q=</script><script>alert(1)</script>"}, "tag": {`"><img src=x onerror=alert(1)>`}}, func(t *testing.T, p connectPage) {
-			if !strings.Contains(p.RedirectURL, "alert%281%29") {
-				t.Errorf("redirect %q: want the query kept, encoded", p.RedirectURL)
-			}
-		}, []string{"<script>alert", "<img", "onerror=alert"}},
+		{
+			"redirectUrl gets loginId and institution",
+			url.Values{"redirectUrl": {"https://shop.example/thank-you?order=7"}, "demo": {"true"}},
+			func(t *testing.T, p connectPage) {
+				want := "https://shop.example/thank-you?order=7&loginId=" + p.LoginID +
+					"&institution=" + ConnectInstitution
+				if p.RedirectURL != want || p.InnerRedirect {
+					t.Errorf(
+						"redirect: got %q (inner %v), want %q in the top window",
+						p.RedirectURL,
+						p.InnerRedirect,
+						want,
+					)
+				}
+			},
+			nil,
+		},
+		{
+			"tag, innerRedirect and stringify",
+			url.Values{
+				"redirectUrl":   {"http://127.0.0.1:8080/done"},
+				"tag":           {"a b&c"},
+				"innerRedirect": {"true"},
+				"stringify":     {"true"},
+			},
+			func(t *testing.T, p connectPage) {
+				want := "http://127.0.0.1:8080/done?loginId=" + p.LoginID +
+					"&tag=a+b%26c&institution=" + ConnectInstitution
+				if p.RedirectURL != want || !p.InnerRedirect || !p.Stringify {
+					t.Errorf(
+						"got %+v, want redirect %q inside the iframe, stringified events",
+						p,
+						want,
+					)
+				}
+			},
+			nil,
+		},
+		{
+			"markup in parameters is escaped",
+			url.Values{
+				"redirectUrl": {"https://x.example/?q=</script><script>alert(1)</script>"},
+				"tag":         {`"><img src=x onerror=alert(1)>`},
+			},
+			func(t *testing.T, p connectPage) {
+				if !strings.Contains(p.RedirectURL, "alert%281%29") {
+					t.Errorf("redirect %q: want the query kept, encoded", p.RedirectURL)
+				}
+			},
+			[]string{"<script>alert", "<img", "onerror=alert"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,16 +129,21 @@ func TestConnectPage(t *testing.T) {
 			}
 			checkPageHeaders(t, rec.Header())
 			body := rec.Body.String()
-			nonce := regexp.MustCompile(`script-src 'nonce-([A-Za-z0-9_-]{16,})'`).FindStringSubmatch(rec.Header().Get("Content-Security-Policy"))
+			nonce := regexp.MustCompile(`script-src 'nonce-([A-Za-z0-9_-]{16,})'`).
+				FindStringSubmatch(rec.Header().Get("Content-Security-Policy"))
 			if nonce == nil || !strings.Contains(body, `<script nonce="`+nonce[1]+`">`) {
-				t.Errorf("the page's script does not carry the CSP nonce (CSP %q)", rec.Header().Get("Content-Security-Policy"))
+				t.Errorf(
+					"the page's script does not carry the CSP nonce (CSP %q)",
+					rec.Header().Get("Content-Security-Policy"),
+				)
 			}
 			for _, s := range append(tt.wantNoIn, tok, DefaultSecretKey) {
 				if strings.Contains(body, s) {
 					t.Errorf("page contains %q:\n%s", s, body)
 				}
 			}
-			for _, want := range []string{`id="connect"`, `window.parent.postMessage(`, `"*")`, `step: "REDIRECT"`, `step: "APP_MOUNTED"`} {
+			for _, want := range []string{`id="connect"`, `window.parent.postMessage(`, `"*")`,
+				`step: "REDIRECT"`, `step: "APP_MOUNTED"`} {
 				if !strings.Contains(body, want) {
 					t.Errorf("page lacks %s", want)
 				}
@@ -123,14 +167,78 @@ func TestConnectPageRefuses(t *testing.T) {
 		wantCode   string
 		wantSpent  bool // whether the minted token ends up spent
 	}{
-		{"spent token", http.MethodGet, func(h *Handler, tok string) string { _ = h.Redeem(tok); return tok }, nil, 401, "TOKEN_USED", true},
-		{"unknown token", http.MethodGet, func(*Handler, string) string { return "d65f1adb-8ebc-48dc-be8b-20c773ba1565" }, nil, 401, "UNKNOWN_TOKEN", false},
-		{"expired token", http.MethodGet, func(_ *Handler, tok string) string { now = now.Add(TokenLifetime); return tok }, nil, 401, "TOKEN_EXPIRED", false},
-		{"no token", http.MethodGet, func(*Handler, string) string { return "" }, nil, 401, "MISSING_AUTHORIZE_TOKEN", false},
-		{"javascript redirectUrl", http.MethodGet, func(_ *Handler, tok string) string { return tok }, url.Values{"redirectUrl": {"javascript:alert(1)"}}, 400, "INVALID_REDIRECT_URL", false},
-		{"relative redirectUrl", http.MethodGet, func(_ *Handler, tok string) string { return tok }, url.Values{"redirectUrl": {"/thank-you"}}, 400, "INVALID_REDIRECT_URL", false},
-		{"POST", http.MethodPost, func(_ *Handler, tok string) string { return tok }, nil, 405, "METHOD_NOT_ALLOWED", false},
-		{"HEAD", http.MethodHead, func(_ *Handler, tok string) string { return tok }, nil, 405, "METHOD_NOT_ALLOWED", false},
+		{
+			"spent token",
+			http.MethodGet,
+			func(h *Handler, tok string) string { _ = h.Redeem(tok); return tok },
+			nil,
+			401,
+			"TOKEN_USED",
+			true,
+		},
+		{
+			"unknown token",
+			http.MethodGet,
+			func(*Handler, string) string { return "d65f1adb-8ebc-48dc-be8b-20c773ba1565" },
+			nil,
+			401,
+			"UNKNOWN_TOKEN",
+			false,
+		},
+		{
+			"expired token",
+			http.MethodGet,
+			func(_ *Handler, tok string) string { now = now.Add(tokenLifetime); return tok },
+			nil,
+			401,
+			"TOKEN_EXPIRED",
+			false,
+		},
+		{
+			"no token",
+			http.MethodGet,
+			func(*Handler, string) string { return "" },
+			nil,
+			401,
+			"MISSING_AUTHORIZE_TOKEN",
+			false,
+		},
+		{
+			"javascript redirectUrl",
+			http.MethodGet,
+			func(_ *Handler, tok string) string { return tok },
+			url.Values{"redirectUrl": {"javascript:alert(1)"}},
+			400,
+			"INVALID_REDIRECT_URL",
+			false,
+		},
+		{
+			"relative redirectUrl",
+			http.MethodGet,
+			func(_ *Handler, tok string) string { return tok },
+			url.Values{"redirectUrl": {"/thank-you"}},
+			400,
+			"INVALID_REDIRECT_URL",
+			false,
+		},
+		{
+			"POST",
+			http.MethodPost,
+			func(_ *Handler, tok string) string { return tok },
+			nil,
+			405,
+			"METHOD_NOT_ALLOWED",
+			false,
+		},
+		{
+			"HEAD",
+			http.MethodHead,
+			func(_ *Handler, tok string) string { return tok },
+			nil,
+			405,
+			"METHOD_NOT_ALLOWED",
+			false,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,8 +261,13 @@ func TestConnectPageRefuses(t *testing.T) {
 				return
 			}
 			body := rec.Body.String()
-			if !strings.Contains(body, `data-error="`+tt.wantCode+`"`) || strings.Contains(body, "<script") {
-				t.Errorf("body: got %s, want a script-free error page with data-error=%q", body, tt.wantCode)
+			if !strings.Contains(body, `data-error="`+tt.wantCode+`"`) ||
+				strings.Contains(body, "<script") {
+				t.Errorf(
+					"body: got %s, want a script-free error page with data-error=%q",
+					body,
+					tt.wantCode,
+				)
 			}
 			if strings.Contains(body, tok) || strings.Contains(body, DefaultSecretKey) {
 				t.Errorf("error page shows a token or key: %s", body)
@@ -182,53 +295,76 @@ func checkPageHeaders(t *testing.T, h http.Header) {
 			t.Errorf("%s: got %q, want %q", name, got, want)
 		}
 	}
-	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "frame-ancestors") {
+	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") ||
+		strings.Contains(csp, "frame-ancestors") {
 		t.Errorf("Content-Security-Policy %q: want default-src 'none' and no frame-ancestors", csp)
 	}
 }
 
-var guidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+var guidPattern = regexp.MustCompile(
+	`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`,
+)
 
 func TestTokenFromConnectURL(t *testing.T) {
-	const tok = "d65f1adb-8ebc-48dc-be8b-20c773ba1565"
+	srv := NewServer()
+	t.Cleanup(srv.Close)
+	tok := mint(t, srv.Handler)
+	page := srv.URL + ConnectPath
+	host := strings.TrimPrefix(srv.URL, "http://")
 	tests := []struct {
 		name, raw, want string
-		wantErr         bool
 	}{
-		{"plain", "https://toolbox-iframe.private.fin.ag/v2/?authorizeToken=" + tok, tok, false},
-		{"after other parameters", "https://x.example/v2/?demo=true&authorizeToken=" + tok + "&redirectUrl=https%3A%2F%2Fshop.example", tok, false},
-		{"HTML-escaped", "https://x.example/v2/?demo=true&amp;authorizeToken=" + tok + "&amp;tag=a", tok, false},
-		{"surrounding space", "  http://127.0.0.1:4010/v2/?authorizeToken=" + tok + "\n", tok, false},
-		{"no token", "https://x.example/v2/?demo=true", "", true},
-		{"empty token", "https://x.example/v2/?authorizeToken=", "", true},
-		{"not a URL", "http://[::1", "", true},
-		{"not a URL, with a token", "https://ex ample/v2/?authorizeToken=" + tok, "", true},
-		{"1 MiB not a URL", "https://ex ample/v2/?authorizeToken=" + tok + strings.Repeat("x", 1<<20), "", true},
+		{"plain", page + "?authorizeToken=" + tok, tok},
+		{"https", "https://" + host + ConnectPath + "?authorizeToken=" + tok, tok},
+		{
+			"host in upper case",
+			"HTTP://" + strings.ToUpper(host) + ConnectPath + "?authorizeToken=" + tok,
+			tok,
+		},
+		{
+			"after other parameters",
+			page + "?demo=true&authorizeToken=" + tok + "&redirectUrl=x",
+			tok,
+		},
+		{"HTML-escaped", page + "?demo=true&amp;authorizeToken=" + tok + "&amp;tag=a", tok},
+		{"surrounding space", "  " + page + "?authorizeToken=" + tok + "\n", tok},
+		{"no token", page + "?demo=true", ""},
+		{"empty token", page + "?authorizeToken=", ""},
+		{"another host", "https://evil.example" + ConnectPath + "?authorizeToken=" + tok, ""},
+		{"another port", "http://127.0.0.1:1" + ConnectPath + "?authorizeToken=" + tok, ""},
+		{"a long host", "https://" + strings.Repeat("a", 300) + ".example" + ConnectPath +
+			"?authorizeToken=" + tok, ""},
+		{"javascript:", "javascript:alert(1)//" + ConnectPath + "?authorizeToken=" + tok, ""},
+		{"the API path", srv.URL + tokenPath(tok) + "?authorizeToken=" + tok, ""},
+		{"relative", ConnectPath + "?authorizeToken=" + tok, ""},
+		{"not a URL", "http://[::1", ""},
+		{"not a URL, with a token", "https://ex ample/v2/?authorizeToken=" + tok, ""},
+		{
+			"1 MiB not a URL",
+			"https://ex ample/v2/?authorizeToken=" + tok + strings.Repeat("x", 1<<20),
+			"",
+		},
 	}
 	for _, tt := range tests {
-		got, err := TokenFromConnectURL(tt.raw)
-		if got != tt.want || (err != nil) != tt.wantErr {
-			t.Errorf("%s: got %q, %v; want %q, error %v", tt.name, got, err, tt.want, tt.wantErr)
+		got, err := srv.TokenFromConnectURL(tt.raw)
+		if got != tt.want || errors.Is(err, ErrNotConnectURL) != (tt.want == "") {
+			t.Errorf("%s: got %q, %v; want %q (or ErrNotConnectURL)", tt.name, got, err, tt.want)
 		}
 		// The URL may carry a live token: an error says what is wrong
 		// without repeating it.
-		if err != nil && (strings.Contains(err.Error(), tok) || len(err.Error()) > 300) {
-			t.Errorf("%s: got a %d-byte error repeating the URL: %.200q", tt.name, len(err.Error()), err)
+		if err != nil && (strings.Contains(err.Error(), tok) || len(err.Error()) > 200) {
+			t.Errorf(
+				"%s: got a %d-byte error repeating the URL: %.200q",
+				tt.name,
+				len(err.Error()),
+				err,
+			)
 		}
 	}
-}
-
-func TestRedeemConnectURL(t *testing.T) {
-	h := NewHandler()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, conformingRequest(DefaultSecretKey))
-	u := "http://127.0.0.1" + ConnectPath + "?authorizeToken=" + decode(t, rec).Token
+	// What it returns is what Redeem spends, once.
 	for i, want := range []error{nil, ErrTokenUsed} {
-		if err := h.RedeemConnectURL(u); !errors.Is(err, want) {
-			t.Errorf("RedeemConnectURL #%d: got %v, want %v", i+1, err, want)
+		if err := srv.Redeem(tok); !errors.Is(err, want) {
+			t.Errorf("Redeem #%d: got %v, want %v", i+1, err, want)
 		}
-	}
-	if err := h.RedeemConnectURL("http://127.0.0.1/v2/"); err == nil || !strings.Contains(err.Error(), "no authorizeToken") {
-		t.Errorf("RedeemConnectURL without a token: got %v, want an error naming authorizeToken", err)
 	}
 }

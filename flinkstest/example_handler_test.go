@@ -47,9 +47,9 @@ func iframeSrc(page string) string {
 }
 
 // A test of a handler that embeds Flinks Connect: it reads the Connect URL
-// out of the page, and asks the fake whether the token in it is one it
-// issued, unused and unexpired (Redeem also spends it, as the browser
-// would).
+// out of the page, checks that it leads to the fake's Connect page, and
+// asks the fake whether the token in it is one it issued, unused and
+// unexpired (Redeem also spends it, as the browser would).
 func Example_handlerTest() {
 	srv := flinkstest.NewServer()
 	defer srv.Close()
@@ -63,8 +63,11 @@ func Example_handlerTest() {
 	var tokens []string
 	for range 2 {
 		rec := httptest.NewRecorder()
-		handler(rec, httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/link", nil))
-		tok, err := flinkstest.TokenFromConnectURL(iframeSrc(rec.Body.String()))
+		handler(
+			rec,
+			httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/link", nil),
+		)
+		tok, err := srv.TokenFromConnectURL(iframeSrc(rec.Body.String()))
 		if err != nil {
 			log.Fatal(err)
 		}

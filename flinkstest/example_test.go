@@ -2,6 +2,7 @@ package flinkstest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/url"
@@ -46,8 +47,10 @@ func ExampleServer_FailNext() {
 		log.Fatal(err)
 	}
 	_, err = c.GenerateAuthorizeToken(context.Background())
-	fmt.Println(err)
-	// Output: tokenclient: Flinks answered 503 Service Unavailable (INJECTED_FAULT: fault injected by flinkstest: 503 Service Unavailable)
+	if e, ok := errors.AsType[*tokenclient.APIError](err); ok {
+		fmt.Println(e.StatusCode, e.FlinksCode, "retry after", e.RetryAfter)
+	}
+	// Output: 503 INJECTED_FAULT retry after 1s
 }
 
 // Redeem spends a token as its first use by Flinks would; a test calls it
@@ -70,7 +73,8 @@ func ExampleServer_Redeem() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := srv.Client().Get(srv.URL + flinkstest.ConnectPath + "?authorizeToken=" + url.QueryEscape(shown.Value))
+	resp, err := srv.Client().
+		Get(srv.URL + flinkstest.ConnectPath + "?authorizeToken=" + url.QueryEscape(shown.Value))
 	if err != nil {
 		log.Fatal(err)
 	}

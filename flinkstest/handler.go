@@ -50,13 +50,6 @@ func WithLatency(d time.Duration) Option {
 	return func(h *Handler) { h.latency = d }
 }
 
-// WithMaxIssued keeps at most n issued-token records (DefaultMaxIssued
-// unless set), dropping the oldest: Issued lists, and Lookup and Redeem
-// know, only the newest n tokens. n must be at least 1.
-func WithMaxIssued(n int) Option {
-	return func(h *Handler) { h.issued.max = n }
-}
-
 // WithClock sets the clock used to stamp issued tokens.
 func WithClock(now func() time.Time) Option {
 	return func(h *Handler) { h.now = now }
@@ -87,6 +80,9 @@ func withSpec(spec []byte) Option {
 	return func(h *Handler) { h.spec = spec }
 }
 
+// body401 is the generated model of the 401 body, Flinks' error shape.
+type body401 = fakeapi.GenerateAuthorizeToken401JSONResponseBody
+
 func setOf(values []string) map[string]bool {
 	set := make(map[string]bool, len(values))
 	for _, v := range values {
@@ -109,7 +105,7 @@ type Handler struct {
 
 	validator    *specvalidate.Validator
 	literal      map[string]bool // path segments the spec spells out
-	unauthorized fakeapi.GenerateAuthorizeToken401JSONResponse
+	unauthorized body401
 	routes       http.Handler
 
 	mu     sync.Mutex
@@ -123,15 +119,10 @@ func NewHandler(opts ...Option) *Handler {
 		secretKeys:  setOf([]string{DefaultSecretKey}),
 		customerIDs: setOf([]string{DefaultCustomerID}),
 		now:         time.Now,
-		issued:      issuedLog{max: DefaultMaxIssued},
+		issued:      issuedLog{max: maxIssued},
 	}
 	for _, opt := range opts {
 		opt(h)
-	}
-	if h.issued.max < 1 {
-		// Options cannot return errors; a cap under one is a programming
-		// error, like a non-positive interval for time.NewTicker.
-		panic(fmt.Sprintf("flinkstest: WithMaxIssued(%d): want at least 1", h.issued.max))
 	}
 	if err := h.loadSpec(); err != nil {
 		// The spec is embedded and checked by tests; this cannot happen
@@ -139,7 +130,7 @@ func NewHandler(opts ...Option) *Handler {
 		panic(err)
 	}
 	h.literal = h.literalSegments()
-	h.routes = fakeapi.HandlerWithOptions(fakeapi.NewStrictHandler(strictFlinks{h}, nil), fakeapi.StdHTTPServerOptions{
+	h.routes = fakeapi.HandlerWithOptions(flinks{h}, fakeapi.StdHTTPServerOptions{
 		// Reached only by what the spec validation let through and the
 		// generated code still refuses: say so without its wording.
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -157,18 +148,25 @@ func (h *Handler) loadSpec() error {
 	} else {
 		h.validator, err = specvalidate.Load(h.spec)
 	}
-	if err != nil {
-		return err
+	if err == nil {
+		h.unauthorized, err = unauthorizedBody(h.validator)
 	}
-	op, _, _, err := h.validator.Operation(tokenOperation)
+	return err
+}
+
+// unauthorizedBody returns the example of the spec's 401 response, which
+// the fake answers to a key it does not accept.
+func unauthorizedBody(v *specvalidate.Validator) (body401, error) {
+	var body body401
+	op, _, _, err := v.Operation(tokenOperation)
 	if err != nil {
-		return err
+		return body, err
 	}
-	body, err := specvalidate.Example(op, http.StatusUnauthorized, "application/json")
+	b, err := specvalidate.Example(op, http.StatusUnauthorized, "application/json")
 	if err != nil {
-		return err
+		return body, err
 	}
-	return json.Unmarshal(body, &h.unauthorized)
+	return body, json.Unmarshal(b, &body)
 }
 
 // ServeHTTP answers as Flinks would. Requests to the API are validated
@@ -177,19 +175,18 @@ func (h *Handler) loadSpec() error {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.now()
 	rec := &statusRecorder{ResponseWriter: w}
-	r = r.WithContext(context.WithValue(r.Context(), notesKey{}, &rec.notes))
-	switch {
-	case !readBody(rec, r): // answered 413 or 408
-	case r.URL.Path == ConnectPath:
-		h.serveConnect(rec, r)
-	default:
-		h.serve(rec, r)
+	if readBody(rec, r) { // else answered 413 or 408
+		if r.URL.Path == ConnectPath {
+			h.serveConnect(rec, r)
+		} else {
+			h.serve(rec, r)
+		}
 	}
 	if h.logger != nil {
-		attrs := []slog.Attr{
-			slog.String("method", r.Method), slog.String("path", h.maskPath(r.URL.Path)),
-			slog.Int("status", rec.status), slog.Float64("took_ms", float64(h.now().Sub(start))/float64(time.Millisecond)),
-		}
+		took := float64(h.now().Sub(start)) / float64(time.Millisecond)
+		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path",
+			h.maskPath(r.URL.Path)),
+			slog.Int("status", rec.status), slog.Float64("took_ms", took)}
 		if len(rec.notes) > 0 {
 			attrs = append(attrs, slog.Any("notes", rec.notes))
 		}
@@ -212,35 +209,39 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	h.routes.ServeHTTP(w, r)
 }
 
-// strictFlinks implements the generated strict server interface.
-type strictFlinks struct{ h *Handler }
+// flinks implements the generated server interface, writing the
+// generated models.
+type flinks struct{ h *Handler }
 
-func (s strictFlinks) GenerateAuthorizeToken(ctx context.Context, req fakeapi.GenerateAuthorizeTokenRequestObject) (fakeapi.GenerateAuthorizeTokenResponseObject, error) {
+func (s flinks) GenerateAuthorizeToken(w http.ResponseWriter, r *http.Request, customerID string,
+	params fakeapi.GenerateAuthorizeTokenParams) {
 	h := s.h
-	keyOK, customerOK := h.secretKeys[req.Params.FlinksAuthKey], h.customerIDs[req.CustomerId]
-	if !keyOK || !customerOK {
-		switch {
-		case !keyOK:
-			note(ctx, "the secret key is not one the fake accepts (WithSecretKeys)")
-		case !isGUID(req.CustomerId):
-			note(ctx, "customerId is not a GUID")
-		default:
-			note(ctx, "customerId is not one the fake accepts (WithCustomerIDs)")
-		}
-		return h.unauthorized, nil
+	if !h.secretKeys[params.FlinksAuthKey] {
+		note(w, "the secret key is not one the fake accepts (WithSecretKeys)")
+		h.writeUnauthorized(w)
+		return
 	}
-	token := h.issue(req.CustomerId)
-	return fakeapi.GenerateAuthorizeToken200JSONResponse{HttpStatusCode: ptr(http.StatusOK), Token: &token}, nil
+	if !h.customerIDs[customerID] {
+		note(w, "the customer id is not one the fake accepts (WithCustomerIDs)")
+		h.writeUnauthorized(w)
+		return
+	}
+	token := h.issue(customerID)
+	writeJSON(w, http.StatusOK, fakeapi.GenerateAuthorizeToken200JSONResponseBody{
+		HttpStatusCode: ptr(http.StatusOK), Token: &token,
+	})
 }
 
 func ptr[T any](v T) *T { return &v }
 
 func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, body401{HttpStatusCode: &status, FlinksCode: &code, Message: &message})
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(fakeapi.GenerateAuthorizeToken401JSONResponseBody{
-		HttpStatusCode: &status, FlinksCode: &code, Message: &message,
-	})
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 // newGUID returns a random (version 4) GUID.
@@ -273,13 +274,12 @@ type statusRecorder struct {
 	notes  []string // what the log record should say was wrong
 }
 
-type notesKey struct{}
-
-// note adds msg to the log record of the request whose context ctx is.
-// msg must never hold a value from the request: it names what was wrong.
-func note(ctx context.Context, msg string) {
-	if notes, ok := ctx.Value(notesKey{}).(*[]string); ok {
-		*notes = append(*notes, msg)
+// note adds msg to the log record of the request ServeHTTP answers with
+// w. msg must never hold a value from the request: it names what was
+// wrong.
+func note(w http.ResponseWriter, msg string) {
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.notes = append(rec.notes, msg)
 	}
 }
 

@@ -21,8 +21,16 @@ import (
 // openapi.yaml so that the tests follow Flinks when it moves.
 var path = tokenPath(DefaultCustomerID)
 
+// tokenPath fills the spec's path parameter, whatever the spec names it,
+// with customerID.
 func tokenPath(customerID string) string {
-	return specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": customerID})
+	segs := strings.Split(specvalidate.MustPath(tokenOperation, nil), "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			segs[i] = customerID
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 func conformingRequest(key string) *http.Request {
@@ -38,6 +46,26 @@ type flinksBody struct {
 	Token          string
 	Message        string
 	FlinksCode     string
+}
+
+// spec401 is the spec's 401 example, as the fake loads it.
+func spec401(t *testing.T) flinksBody {
+	t.Helper()
+	v, err := specvalidate.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := unauthorizedBody(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(body)
+	var want flinksBody
+	if err := json.Unmarshal(b, &want); err != nil ||
+		want.HttpStatusCode != http.StatusUnauthorized {
+		t.Fatalf("the spec's 401 example %s: %v", b, err)
+	}
+	return want
 }
 
 func decode(t *testing.T, rec *httptest.ResponseRecorder) flinksBody {
@@ -65,16 +93,21 @@ func specs(t *testing.T) []spec {
 	for _, recase := range []struct {
 		name string
 		f    func(string) string
-	}{{"canonical", http.CanonicalHeaderKey}, {"upper", strings.ToUpper}, {"lower", strings.ToLower}} {
+	}{{"canonical", http.CanonicalHeaderKey}, {"upper", strings.ToUpper}, {"lower",
+		strings.ToLower}} {
 		changed := false
-		y, err := specvalidate.EditOperation(flinkstoken.OpenAPI, tokenOperation, func(op *openapi3.Operation) {
-			for _, ref := range op.Parameters {
-				if p := ref.Value; p.In == "header" && recase.f(p.Name) != p.Name {
-					p.Name = recase.f(p.Name)
-					changed = true
+		y, err := specvalidate.EditOperation(
+			flinkstoken.OpenAPI,
+			tokenOperation,
+			func(op *openapi3.Operation) {
+				for _, ref := range op.Parameters {
+					if p := ref.Value; p.In == "header" && recase.f(p.Name) != p.Name {
+						p.Name = recase.f(p.Name)
+						changed = true
+					}
 				}
-			}
-		})
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +116,10 @@ func specs(t *testing.T) []spec {
 		}
 	}
 	if len(out) < 3 {
-		t.Fatalf("rewriting the spec's header names in three letter cases gave %d variants, want at least 2", len(out)-1)
+		t.Fatalf(
+			"rewriting the spec's header names in 3 letter cases gave %d variants, want 2 or more",
+			len(out)-1,
+		)
 	}
 	return out
 }
@@ -141,7 +177,13 @@ func TestResponsesMatchSpec(t *testing.T) {
 		{"unknown customer", nil, DefaultSecretKey, tokenPath(other), 401},
 		{"configured key", []Option{WithSecretKeys("k1", "k2")}, "k2", path, 200},
 		{"default key not configured", []Option{WithSecretKeys("k1")}, DefaultSecretKey, path, 401},
-		{"configured customer", []Option{WithCustomerIDs(other)}, DefaultSecretKey, tokenPath(other), 200},
+		{
+			"configured customer",
+			[]Option{WithCustomerIDs(other)},
+			DefaultSecretKey,
+			tokenPath(other),
+			200,
+		},
 	}
 	for _, sp := range specs(t) {
 		for _, tt := range tests {
@@ -164,12 +206,11 @@ func TestResponsesMatchSpec(t *testing.T) {
 				b := decode(t, rec)
 				switch tt.wantStatus {
 				case 200:
-					if _, ok := h.Lookup(b.Token); !ok || len(b.Token) != 36 {
+					if _, ok := h.Lookup(b.Token); !ok || !guidPattern.MatchString(b.Token) {
 						t.Errorf("token %q: want a recorded GUID", b.Token)
 					}
 				case 401:
-					want := flinksBody{HttpStatusCode: 401, Message: "You must provide a valid auth key", FlinksCode: "UNAUTHORIZED"}
-					if b != want {
+					if want := spec401(t); b != want {
 						t.Errorf("body: got %+v, want %+v", b, want)
 					}
 				}
@@ -188,11 +229,13 @@ func TestDefaultsAreTheSpecsExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got any
-	if p := op.Parameters.GetByInAndName("path", "customerId"); p != nil {
-		got = p.Schema.Value.Default
+	for _, p := range op.Parameters {
+		if p.Value.In == openapi3.ParameterInPath {
+			got = p.Value.Schema.Value.Default
+		}
 	}
 	if got != DefaultCustomerID {
-		t.Errorf("spec default of customerId: got %v, want %s", got, DefaultCustomerID)
+		t.Errorf("spec default of the path parameter: got %v, want %s", got, DefaultCustomerID)
 	}
 	got = nil
 	if p := specvalidate.HeaderParam(op, keyHeader); p != nil {
@@ -218,8 +261,16 @@ func TestIssuedTokensAndRedeem(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i, rec := range issued {
-		if rec.Value != tokens[i] || !rec.IssuedAt.Equal(now) || rec.CustomerID != DefaultCustomerID || rec.Used {
-			t.Errorf("record %d: got %+v, want token %s issued at %v, unused", i, rec, tokens[i], now)
+		if rec.Value != tokens[i] || !rec.IssuedAt.Equal(now) ||
+			rec.CustomerID != DefaultCustomerID ||
+			rec.Used {
+			t.Errorf(
+				"record %d: got %+v, want token %s issued at %v, unused",
+				i,
+				rec,
+				tokens[i],
+				now,
+			)
 		}
 		if seen[rec.Value] {
 			t.Errorf("token %s issued twice", rec.Value)
@@ -239,7 +290,7 @@ func TestIssuedTokensAndRedeem(t *testing.T) {
 	if err := h.Redeem("d65f1adb-8ebc-48dc-be8b-20c773ba1565"); !errors.Is(err, ErrUnknownToken) {
 		t.Errorf("Redeem of a foreign token: got %v, want ErrUnknownToken", err)
 	}
-	now = now.Add(TokenLifetime)
+	now = now.Add(tokenLifetime)
 	if err := h.Redeem(tokens[1]); !errors.Is(err, ErrTokenExpired) {
 		t.Errorf("Redeem after 30 minutes: got %v, want ErrTokenExpired", err)
 	}

@@ -6,15 +6,17 @@ import (
 	"time"
 )
 
-// TokenLifetime is how long Flinks keeps an unused token valid.
-const TokenLifetime = 30 * time.Minute
+// tokenLifetime is how long Flinks keeps an unused token valid
+// (tokenclient.TokenLifetime: flinkstest cannot import tokenclient, whose
+// tests import flinkstest).
+const tokenLifetime = 30 * time.Minute
 
 var (
 	// ErrUnknownToken is returned by Redeem for a token the fake never issued.
 	ErrUnknownToken = errors.New("flinkstest: token was not issued by this server")
 	// ErrTokenUsed is returned by Redeem for a token redeemed before.
 	ErrTokenUsed = errors.New("flinkstest: token was already used")
-	// ErrTokenExpired is returned by Redeem for a token older than TokenLifetime.
+	// ErrTokenExpired is returned by Redeem for a token issued 30 minutes ago or more.
 	ErrTokenExpired = errors.New("flinkstest: token expired")
 )
 
@@ -29,46 +31,36 @@ type IssuedToken struct {
 	Used bool `json:"redeemed"`
 }
 
-// DefaultMaxIssued is how many issued-token records a Handler keeps unless
-// WithMaxIssued says otherwise.
-const DefaultMaxIssued = 10_000
+// maxIssued is how many issued-token records a Handler keeps, so that a
+// long-running fake (flinks-fake under a load test) holds a bounded
+// number of them.
+const maxIssued = 10_000
 
-// issuedLog keeps the newest records in a ring, so that a long-running
-// fake (flinks-fake under a load test) holds a bounded number of them.
+// issuedLog keeps the newest records, oldest first.
 type issuedLog struct {
 	max     int
-	ring    []IssuedToken // appended to until full, then overwritten
-	oldest  int           // index of the oldest record once ring is full
-	byValue map[string]int
+	order   []string // token values, oldest first
+	byValue map[string]*IssuedToken
 }
 
 func (l *issuedLog) add(rec IssuedToken) {
 	if l.byValue == nil {
-		l.byValue = map[string]int{}
+		l.byValue = map[string]*IssuedToken{}
 	}
-	if len(l.ring) < l.max {
-		l.byValue[rec.Value] = len(l.ring)
-		l.ring = append(l.ring, rec)
-		return
+	if len(l.order) == l.max {
+		delete(l.byValue, l.order[0])
+		l.order = l.order[1:] // append reallocates: at most 2*max values held
 	}
-	delete(l.byValue, l.ring[l.oldest].Value)
-	l.ring[l.oldest] = rec
-	l.byValue[rec.Value] = l.oldest
-	l.oldest = (l.oldest + 1) % l.max
-}
-
-func (l *issuedLog) find(token string) (*IssuedToken, bool) {
-	i, ok := l.byValue[token]
-	if !ok {
-		return nil, false
-	}
-	return &l.ring[i], true
+	l.order = append(l.order, rec.Value)
+	l.byValue[rec.Value] = &rec
 }
 
 func (l *issuedLog) all() []IssuedToken {
-	out := make([]IssuedToken, 0, len(l.ring))
-	out = append(out, l.ring[l.oldest:]...)
-	return append(out, l.ring[:l.oldest]...)
+	out := make([]IssuedToken, 0, len(l.order))
+	for _, v := range l.order {
+		out = append(out, *l.byValue[v])
+	}
+	return out
 }
 
 func (h *Handler) issue(customerID string) string {
@@ -80,7 +72,7 @@ func (h *Handler) issue(customerID string) string {
 }
 
 // Issued returns the tokens issued so far, oldest first: all of them, or
-// the newest WithMaxIssued (by default DefaultMaxIssued).
+// the newest 10,000.
 func (h *Handler) Issued() []IssuedToken {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -92,28 +84,28 @@ func (h *Handler) Issued() []IssuedToken {
 func (h *Handler) Lookup(token string) (IssuedToken, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	rec, ok := h.issued.find(token)
-	if !ok {
-		return IssuedToken{}, false
+	if rec, ok := h.issued.byValue[token]; ok {
+		return *rec, true
 	}
-	return *rec, true
+	return IssuedToken{}, false
 }
 
 // Redeem spends token as Flinks does on its first use (the Connect iframe
 // or /Authorize): it succeeds once for a token this fake issued less than
-// TokenLifetime ago, and fails with ErrUnknownToken, ErrTokenUsed or
-// ErrTokenExpired otherwise. A token whose record was dropped to keep
-// within WithMaxIssued is unknown.
+// 30 minutes ago, and fails with ErrUnknownToken, ErrTokenUsed or
+// ErrTokenExpired otherwise. A token older than the newest 10,000 is
+// unknown.
 func (h *Handler) Redeem(token string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	rec, ok := h.issued.find(token)
-	switch {
-	case !ok:
+	rec, ok := h.issued.byValue[token]
+	if !ok {
 		return ErrUnknownToken
-	case rec.Used:
+	}
+	if rec.Used {
 		return ErrTokenUsed
-	case h.now().Sub(rec.IssuedAt) >= TokenLifetime:
+	}
+	if h.now().Sub(rec.IssuedAt) >= tokenLifetime {
 		return fmt.Errorf("%w: issued at %s", ErrTokenExpired, rec.IssuedAt.Format(time.RFC3339))
 	}
 	rec.Used = true

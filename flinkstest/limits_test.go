@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 )
 
@@ -34,9 +32,16 @@ func TestRequestBodyCapped(t *testing.T) {
 		wantReadAtMost int64
 	}{
 		{"declared 64 MiB", 64 << 20, true, path, 413, 0},
-		{"chunked 64 MiB", 64 << 20, false, path, 413, MaxRequestBody + 1},
-		{"chunked 64 MiB to the Connect page", 64 << 20, false, ConnectPath, 413, MaxRequestBody + 1},
-		{"1 MiB exactly", MaxRequestBody, true, path, 200, MaxRequestBody},
+		{"chunked 64 MiB", 64 << 20, false, path, 413, maxRequestBody + 1},
+		{
+			"chunked 64 MiB to the Connect page",
+			64 << 20,
+			false,
+			ConnectPath,
+			413,
+			maxRequestBody + 1,
+		},
+		{"1 MiB exactly", maxRequestBody, true, path, 200, maxRequestBody},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,15 +71,20 @@ func TestRequestBodyCapped(t *testing.T) {
 			if b := decode(t, rec); b.FlinksCode != "REQUEST_TOO_LARGE" {
 				t.Errorf("body: got %+v, want FlinksCode REQUEST_TOO_LARGE", b)
 			}
-			if n, issued := h.PendingFaults(), len(h.Issued()); n != 1 || issued != 0 {
-				t.Errorf("after a refused body: %d faults pending, %d tokens issued; want 1 and 0 (no work done)", n, issued)
+			if n, issued := len(h.faults), len(h.Issued()); n != 1 || issued != 0 {
+				t.Errorf(
+					"after a refused body: %d faults pending, %d tokens issued; want 1 and 0",
+					n,
+					issued,
+				)
 			}
 		})
 	}
 }
 
 func TestIssuedRecordsCapped(t *testing.T) {
-	h := NewHandler(WithMaxIssued(3))
+	h := NewHandler()
+	h.issued.max = 3
 	var tokens []string
 	for range 7 {
 		tokens = append(tokens, mint(t, h))
@@ -99,23 +109,14 @@ func TestIssuedRecordsCapped(t *testing.T) {
 	}
 }
 
-func TestDefaultMaxIssued(t *testing.T) {
+func TestMaxIssued(t *testing.T) {
 	h := NewHandler()
-	for range DefaultMaxIssued + 5 {
+	for range maxIssued + 5 {
 		h.issue(DefaultCustomerID)
 	}
-	if n := len(h.Issued()); n != DefaultMaxIssued {
-		t.Errorf("Issued after %d tokens: got %d records, want %d", DefaultMaxIssued+5, n, DefaultMaxIssued)
+	if n := len(h.Issued()); n != maxIssued {
+		t.Errorf("Issued after %d tokens: got %d records, want %d", maxIssued+5, n, maxIssued)
 	}
-}
-
-func TestWithMaxIssuedRefusesZero(t *testing.T) {
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "WithMaxIssued(0)") {
-			t.Errorf("got panic %v, want one naming WithMaxIssued(0)", r)
-		}
-	}()
-	NewHandler(WithMaxIssued(0))
 }
 
 func TestFailNextStoresACount(t *testing.T) {
@@ -126,13 +127,10 @@ func TestFailNextStoresACount(t *testing.T) {
 		}
 	})
 	if allocs > 2 {
-		t.Errorf("FailNext(65536, …): %.0f allocations, want at most 2 (a count, not copies)", allocs)
-	}
-	h = NewHandler()
-	_ = h.FailNext(math.MaxInt, Fault{Drop: true})
-	_ = h.FailNext(2, Fault{Status: 503})
-	if n := h.PendingFaults(); n != math.MaxInt {
-		t.Errorf("PendingFaults: got %d, want math.MaxInt (saturated)", n)
+		t.Errorf(
+			"FailNext(65536, …): %.0f allocations, want at most 2 (a count, not copies)",
+			allocs,
+		)
 	}
 	h = NewHandler()
 	_ = h.FailNext(2, Fault{Status: 503})
@@ -157,9 +155,19 @@ func TestServerTimeouts(t *testing.T) {
 		s := start(tls, nil)
 		c := s.ts.Config
 		s.Close()
-		if c.ReadHeaderTimeout != RequestReadTimeout || c.ReadTimeout != RequestReadTimeout || c.IdleTimeout != IdleTimeout || c.WriteTimeout != 0 {
-			t.Errorf("tls=%v: got read header %v, read %v, idle %v, write %v; want %v, %v, %v, none", tls,
-				c.ReadHeaderTimeout, c.ReadTimeout, c.IdleTimeout, c.WriteTimeout, RequestReadTimeout, RequestReadTimeout, IdleTimeout)
+		if c.ReadHeaderTimeout != readTimeout || c.ReadTimeout != readTimeout ||
+			c.IdleTimeout != idleTimeout || c.WriteTimeout != 0 {
+			t.Errorf(
+				"tls=%v: got read header %v, read %v, idle %v, write %v; want %v, %v, %v, none",
+				tls,
+				c.ReadHeaderTimeout,
+				c.ReadTimeout,
+				c.IdleTimeout,
+				c.WriteTimeout,
+				readTimeout,
+				readTimeout,
+				idleTimeout,
+			)
 		}
 	}
 }

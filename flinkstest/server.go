@@ -40,9 +40,9 @@ func start(tls bool, opts []Option) *Server {
 	h := NewHandler(opts...)
 	ts := httptest.NewUnstartedServer(h)
 	// No WriteTimeout: a test may ask for any latency.
-	ts.Config.ReadHeaderTimeout = RequestReadTimeout
-	ts.Config.ReadTimeout = RequestReadTimeout
-	ts.Config.IdleTimeout = IdleTimeout
+	ts.Config.ReadHeaderTimeout = readTimeout
+	ts.Config.ReadTimeout = readTimeout
+	ts.Config.IdleTimeout = idleTimeout
 	if tls {
 		ts.StartTLS()
 	} else {

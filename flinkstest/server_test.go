@@ -18,8 +18,13 @@ func TestNewTLSServer(t *testing.T) {
 	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
 		t.Fatalf("URL: got %q, want https://127.0.0.1:port", srv.URL)
 	}
-	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(srv.URL), tokenclient.WithHTTPClient(srv.Client()), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
+	c, err := tokenclient.New(
+		flinkstest.DefaultCustomerID,
+		flinkstest.DefaultSecretKey,
+		tokenclient.WithBaseURL(srv.URL),
+		tokenclient.WithHTTPClient(srv.Client()),
+		tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,13 +34,18 @@ func TestNewTLSServer(t *testing.T) {
 	}
 
 	// The Connect page on the same https origin spends the token.
-	resp, err := srv.Client().Get(srv.URL + flinkstest.ConnectPath + "?authorizeToken=" + url.QueryEscape(tok.Value))
+	resp, err := srv.Client().
+		Get(srv.URL + flinkstest.ConnectPath + "?authorizeToken=" + url.QueryEscape(tok.Value))
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || resp.TLS == nil {
-		t.Errorf("Connect page: got %d (TLS %v), want 200 over TLS", resp.StatusCode, resp.TLS != nil)
+		t.Errorf(
+			"Connect page: got %d (TLS %v), want 200 over TLS",
+			resp.StatusCode,
+			resp.TLS != nil,
+		)
 	}
 	if err := srv.Redeem(tok.Value); !errors.Is(err, flinkstest.ErrTokenUsed) {
 		t.Errorf("Redeem after the Connect page: got %v, want ErrTokenUsed", err)
@@ -50,6 +60,9 @@ func TestNewTLSServer(t *testing.T) {
 	}
 	_, err = strict.GenerateAuthorizeToken(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
-		t.Errorf("default client against the self-signed certificate: got %v, want a certificate verification error", err)
+		t.Errorf(
+			"default client, self-signed certificate: got %v, want a certificate error",
+			err,
+		)
 	}
 }

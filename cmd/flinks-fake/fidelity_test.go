@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -19,24 +20,33 @@ type flinksBody struct {
 	FlinksCode     string
 }
 
-// spec401 returns the spec's 401 example body.
+// tokenPath fills the spec's path parameter, whatever the spec names it,
+// with customerID.
+func tokenPath(customerID string) string {
+	segs := strings.Split(specvalidate.MustPath("generateAuthorizeToken", nil), "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			segs[i] = customerID
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// spec401 returns the body flinkstest answers a request without a key
+// with: the spec's 401 example, which flinks-fake must answer too.
 func spec401(t *testing.T) flinksBody {
 	t.Helper()
-	v, err := specvalidate.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, _, _, err := v.Operation("generateAuthorizeToken")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := specvalidate.Example(op, http.StatusUnauthorized, "application/json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := httptest.NewRecorder()
+	flinkstest.NewHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost,
+		tokenPath(flinkstest.DefaultCustomerID), nil))
 	var body flinksBody
-	if err := json.Unmarshal(b, &body); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != 401 {
+		t.Fatalf(
+			"flinkstest without a key: %d %s (%v), want the spec's 401",
+			rec.Code,
+			rec.Body,
+			err,
+		)
 	}
 	return body
 }
@@ -48,7 +58,7 @@ func spec401(t *testing.T) flinksBody {
 // -strict, as a validator of the spec would.
 func TestAnswersAsFlinks(t *testing.T) {
 	unauthorized := spec401(t)
-	tokenPath := specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID})
+	tokenPath := tokenPath(flinkstest.DefaultCustomerID)
 	tests := []struct {
 		name       string
 		strict     bool
@@ -60,13 +70,58 @@ func TestAnswersAsFlinks(t *testing.T) {
 		wantLog    string
 	}{
 		{name: "as the spec says", wantStatus: 200},
-		{name: "no Accept, no Content-Type", headers: map[string]string{"Accept": "", "Content-Type": ""}, wantStatus: 200, wantLog: "header Accept is missing"},
-		{name: "Accept: application/xml", headers: map[string]string{"Accept": "application/xml"}, wantStatus: 200},
-		{name: "key in x-api-key", headers: map[string]string{"flinks-auth-key": "", "x-api-key": flinkstest.DefaultSecretKey}, wantStatus: 401, wantBody: &unauthorized, wantLog: "X-Api-Key"},
-		{name: "key as Authorization: Bearer", headers: map[string]string{"flinks-auth-key": "", "Authorization": "Bearer " + flinkstest.DefaultSecretKey}, wantStatus: 401, wantBody: &unauthorized, wantLog: "Authorization"},
-		{name: "no Accept, strict", strict: true, headers: map[string]string{"Accept": ""}, wantStatus: 400, wantInMsg: "Accept"},
-		{name: "no Content-Type, strict", strict: true, headers: map[string]string{"Content-Type": ""}, wantStatus: 400, wantInMsg: "Content-Type"},
-		{name: "no key, strict", strict: true, headers: map[string]string{"flinks-auth-key": ""}, wantStatus: 401, wantBody: &unauthorized},
+		{
+			name:       "no Accept, no Content-Type",
+			headers:    map[string]string{"Accept": "", "Content-Type": ""},
+			wantStatus: 200,
+			wantLog:    "header Accept is missing",
+		},
+		{
+			name:       "Accept: application/xml",
+			headers:    map[string]string{"Accept": "application/xml"},
+			wantStatus: 200,
+		},
+		{
+			name: "key in x-api-key",
+			headers: map[string]string{
+				"flinks-auth-key": "",
+				"x-api-key":       flinkstest.DefaultSecretKey,
+			},
+			wantStatus: 401,
+			wantBody:   &unauthorized,
+			wantLog:    "X-Api-Key",
+		},
+		{
+			name: "key as Authorization: Bearer",
+			headers: map[string]string{
+				"flinks-auth-key": "",
+				"Authorization":   "Bearer " + flinkstest.DefaultSecretKey,
+			},
+			wantStatus: 401,
+			wantBody:   &unauthorized,
+			wantLog:    "Authorization",
+		},
+		{
+			name:       "no Accept, strict",
+			strict:     true,
+			headers:    map[string]string{"Accept": ""},
+			wantStatus: 400,
+			wantInMsg:  "Accept",
+		},
+		{
+			name:       "no Content-Type, strict",
+			strict:     true,
+			headers:    map[string]string{"Content-Type": ""},
+			wantStatus: 400,
+			wantInMsg:  "Content-Type",
+		},
+		{
+			name:       "no key, strict",
+			strict:     true,
+			headers:    map[string]string{"flinks-auth-key": ""},
+			wantStatus: 401,
+			wantBody:   &unauthorized,
+		},
 		{name: "GET", method: http.MethodGet, wantStatus: 405, wantInMsg: "POST"},
 	}
 	for _, tt := range tests {
@@ -104,8 +159,14 @@ func TestAnswersAsFlinks(t *testing.T) {
 				t.Fatal(err)
 			}
 			var b flinksBody
-			if err := json.Unmarshal(raw, &b); err != nil || resp.Header.Get("Content-Type") != "application/json" {
-				t.Fatalf("got %q (%s), want a JSON body: %v", raw, resp.Header.Get("Content-Type"), err)
+			if err := json.Unmarshal(raw, &b); err != nil ||
+				resp.Header.Get("Content-Type") != "application/json" {
+				t.Fatalf(
+					"got %q (%s), want a JSON body: %v",
+					raw,
+					resp.Header.Get("Content-Type"),
+					err,
+				)
 			}
 			switch {
 			case resp.StatusCode != tt.wantStatus:
@@ -114,8 +175,14 @@ func TestAnswersAsFlinks(t *testing.T) {
 				t.Errorf("got %+v, want the spec's %+v", b, *tt.wantBody)
 			case tt.wantStatus == 200 && b.Token == "":
 				t.Errorf("got %s, want a token", raw)
-			case tt.wantStatus >= 400 && (b.HttpStatusCode != tt.wantStatus || b.FlinksCode == "" || !strings.Contains(b.Message, tt.wantInMsg)):
-				t.Errorf("got %+v, want Flinks' shape with HttpStatusCode %d and a Message naming %q", b, tt.wantStatus, tt.wantInMsg)
+			case tt.wantStatus >= 400 && (b.HttpStatusCode != tt.wantStatus || b.FlinksCode == "" ||
+				!strings.Contains(b.Message, tt.wantInMsg)):
+				t.Errorf(
+					"got %+v, want Flinks' shape with HttpStatusCode %d and a Message naming %q",
+					b,
+					tt.wantStatus,
+					tt.wantInMsg,
+				)
 			}
 			if !strings.Contains(logs.String(), tt.wantLog) {
 				t.Errorf("logs lack %q:\n%s", tt.wantLog, logs)

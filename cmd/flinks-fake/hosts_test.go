@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
 // TestRefusesForeignHosts sends real requests with forged Host headers, as
@@ -18,7 +17,7 @@ import (
 func TestRefusesForeignHosts(t *testing.T) {
 	base, logs := start(t, "-allowed-hosts", "flinks-fake, Fake.Example")
 	port := base[strings.LastIndex(base, ":"):]
-	tokenPath := specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID})
+	tokenPath := tokenPath(flinkstest.DefaultCustomerID)
 	tests := []struct {
 		host string
 		want bool
@@ -36,7 +35,8 @@ func TestRefusesForeignHosts(t *testing.T) {
 	}
 	minted := 0
 	for _, tt := range tests {
-		for _, p := range []string{tokenPath, tokensPath, healthzPath, flinkstest.ConnectPath + "?authorizeToken=x"} {
+		for _, p := range []string{tokenPath, tokensPath, healthzPath, flinkstest.ConnectPath +
+			"?authorizeToken=x"} {
 			method := http.MethodGet
 			if p == tokenPath {
 				method = http.MethodPost
@@ -57,21 +57,39 @@ func TestRefusesForeignHosts(t *testing.T) {
 				var b flinksBody
 				_ = json.Unmarshal(raw, &b)
 				if resp.StatusCode != http.StatusForbidden || b.HttpStatusCode != 403 ||
-					!strings.Contains(b.Message, tt.host) || !strings.Contains(b.Message, "-allowed-hosts") {
-					t.Errorf("%s %s with Host %s: got %d %s, want 403 naming the host and -allowed-hosts", method, p, tt.host, resp.StatusCode, raw)
+					!strings.Contains(
+						b.Message,
+						tt.host,
+					) || !strings.Contains(b.Message, "-allowed-hosts") {
+					t.Errorf(
+						"%s %s with Host %s: got %d %s, want 403 naming the host and the flag",
+						method,
+						p,
+						tt.host,
+						resp.StatusCode,
+						raw,
+					)
 				}
-				if strings.Contains(string(raw), `"token"`) || strings.Contains(string(raw), `"Token"`) {
+				if strings.Contains(string(raw), `"token"`) ||
+					strings.Contains(string(raw), `"Token"`) {
 					t.Errorf("a refused request got tokens: %s", raw)
 				}
 				continue
 			}
 			if resp.StatusCode == http.StatusForbidden {
-				t.Errorf("%s %s with Host %s: got 403 %s, want it answered", method, p, tt.host, raw)
+				t.Errorf(
+					"%s %s with Host %s: got 403 %s, want it answered",
+					method,
+					p,
+					tt.host,
+					raw,
+				)
 			}
 			if p == tokenPath && resp.StatusCode == http.StatusOK {
 				minted++
 			}
-			if p == healthzPath && (resp.StatusCode != 200 || strings.TrimSpace(string(raw)) != `{"status":"ok"}`) {
+			if p == healthzPath &&
+				(resp.StatusCode != 200 || strings.TrimSpace(string(raw)) != `{"status":"ok"}`) {
 				t.Errorf("GET %s: got %d %s, want 200 {\"status\":\"ok\"}", p, resp.StatusCode, raw)
 			}
 		}
@@ -80,6 +98,10 @@ func TestRefusesForeignHosts(t *testing.T) {
 		t.Errorf("logs do not record the refused host:\n%s", logs)
 	}
 	if got := listTokens(t, base); len(got) != minted {
-		t.Errorf("tokens issued: got %d, want %d (one per allowed host, none for refused ones)", len(got), minted)
+		t.Errorf(
+			"tokens issued: got %d, want %d (one per allowed host, none for refused ones)",
+			len(got),
+			minted,
+		)
 	}
 }

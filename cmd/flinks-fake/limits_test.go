@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
@@ -29,8 +28,9 @@ const readTimeout = time.Second
 
 // requestHead is a token request without its blank line; the path comes
 // from openapi.yaml so that the tests follow Flinks when it moves.
-var requestHead = "POST " + specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": flinkstest.DefaultCustomerID}) + " HTTP/1.1\r\n" +
-	"Host: localhost\r\nflinks-auth-key: " + flinkstest.DefaultSecretKey + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+var requestHead = "POST " + tokenPath(flinkstest.DefaultCustomerID) + " HTTP/1.1\r\n" +
+	"Host: localhost\r\nflinks-auth-key: " + flinkstest.DefaultSecretKey +
+	"\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
 
 func dial(t *testing.T, base string) net.Conn {
 	t.Helper()
@@ -73,7 +73,11 @@ func TestTrickledRequestIsCut(t *testing.T) {
 		name, send, want string // want: the start of the answer, "" for a bare close
 	}{
 		{"headers never end", requestHead, ""},
-		{"body never ends", requestHead + "Content-Length: 10\r\n\r\n{", "HTTP/1.1 408 Request Timeout"},
+		{
+			"body never ends",
+			requestHead + "Content-Length: 10\r\n\r\n{",
+			"HTTP/1.1 408 Request Timeout",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,13 +98,27 @@ func TestIdleConnectionClosed(t *testing.T) {
 	conn, resp := mintOn(t, base)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Close {
-		t.Fatalf("got %d (close %v), want 200 on a keep-alive connection", resp.StatusCode, resp.Close)
+		t.Fatalf(
+			"got %d (close %v), want 200 on a keep-alive connection",
+			resp.StatusCode,
+			resp.Close,
+		)
 	}
 	awaitClose(t, conn)
 }
 
 func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
-	base, _ := start(t, "-oversized-next", "1", "-oversized-bytes", "-1", "-read-timeout", readTimeout.String(), "-write-timeout", "300ms")
+	base, _ := start(
+		t,
+		"-oversized-next",
+		"1",
+		"-oversized-bytes",
+		"-1",
+		"-read-timeout",
+		readTimeout.String(),
+		"-write-timeout",
+		"300ms",
+	)
 	_, resp := mintOn(t, base)
 	n, err := io.Copy(io.Discard, resp.Body)
 	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
@@ -113,8 +131,19 @@ func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
 // after the server began reading the request, so the read deadline has
 // passed when the answer is written however slowly the machine runs.
 func TestLatencyBeyondReadTimeout(t *testing.T) {
-	base, _ := start(t, "-read-timeout", readTimeout.String(), "-latency", (2 * readTimeout).String())
-	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(base), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
+	base, _ := start(
+		t,
+		"-read-timeout",
+		readTimeout.String(),
+		"-latency",
+		(2 * readTimeout).String(),
+	)
+	c, err := tokenclient.New(
+		flinkstest.DefaultCustomerID,
+		flinkstest.DefaultSecretKey,
+		tokenclient.WithBaseURL(base),
+		tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +156,14 @@ func TestLatencyBeyondReadTimeout(t *testing.T) {
 
 func TestTimeoutFlagsMustBePositive(t *testing.T) {
 	for _, flag := range []string{"-read-timeout", "-write-timeout", "-idle-timeout"} {
-		err := run(context.Background(), []string{flag, "0s"}, func(string) string { return "" }, io.Discard, io.Discard, nil)
+		err := run(
+			context.Background(),
+			[]string{flag, "0s"},
+			func(string) string { return "" },
+			io.Discard,
+			io.Discard,
+			nil,
+		)
 		if exitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "must be positive") {
 			t.Errorf("%s 0s: got %v, want a usage error", flag, err)
 		}

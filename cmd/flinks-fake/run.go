@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,43 +20,21 @@ import (
 
 const usageText = `Usage: flinks-fake [flags]
 
-Serves a fake Flinks GenerateAuthorizeToken (POST, at the path the embedded
-Flinks OpenAPI spec gives it) that answers as Flinks documents: a fresh random
-GUID token for an accepted secret key, the spec's 401 body for any other key or
-a missing key header, JSON for a request without Accept or Content-Type (400
-with -strict), and other errors in Flinks' shape naming what was wrong.
-Point a client at http://ADDR, or https://NAME:PORT with -tls
-(tokenclient.WithBaseURL, or FLINKS_BASE_URL for flinks-token).
-
-On the same address:
-  GET /v2/?authorizeToken=…  a stand-in Flinks Connect page that spends the
-                             token (401 page for an unknown, spent or expired one)
-  GET /_fake/tokens          the issued tokens as JSON: token, customer_id,
-                             issued_at, redeemed (for tests not written in Go)
-  GET /healthz               {"status":"ok"}, for container health checks
-
-Only requests for a local name are answered (localhost, *.localhost,
-127.0.0.0/8, ::1), or for a name in -allowed-hosts (and -tls-hosts with
--tls); any other Host gets 403 before any work, so that a web page cannot
-read live tokens through DNS rebinding.
-
-With -tls it makes a CA (ECDSA P-256, its key kept in memory only) and a
-certificate for -tls-hosts, and writes the CA to -ca-file: a service in
-another container trusts the fake with SSL_CERT_FILE=<that file> and keeps
-its production https code path.
-
-Every flag can also be set in the environment as FLINKS_FAKE_<FLAG>, upper
-case with - as _ (FLINKS_FAKE_ADDR, FLINKS_FAKE_TLS=true); a flag given on
-the command line wins over its variable.
-
-By default it accepts the spec's demo credentials:
+Serves the fake Flinks GenerateAuthorizeToken of package flinkstest on -addr:
+tokens for the spec's demo credentials
   customer id  ` + flinkstest.DefaultCustomerID + `
   secret key   ` + flinkstest.DefaultSecretKey + `
-Other secret keys come from FLINKS_FAKE_SECRET_KEYS (comma-separated) or
--secret-keys-file (one per line), never from a flag value.
+or for keys from FLINKS_FAKE_SECRET_KEYS (comma-separated) or -secret-keys-file,
+never from a flag.
+Beside it: GET /v2/?authorizeToken=… (a stand-in Connect page spending the
+token), GET /_fake/tokens (the issued tokens as JSON) and GET /healthz.
 
-Logs go to stderr as JSON, one record per request, without secrets.
-SIGINT or SIGTERM shuts down gracefully.
+It answers only local Host names (localhost, *.localhost, 127.0.0.0/8, ::1)
+and those in -allowed-hosts (and -tls-hosts with -tls); others get 403. With
+-tls it serves https with a certificate from a CA made at start and written
+to -ca-file, for SSL_CERT_FILE. Every flag can be set as FLINKS_FAKE_<FLAG>
+(FLINKS_FAKE_ADDR, FLINKS_FAKE_TLS=true); the command line wins. Logs are
+JSON on stderr, without secrets. docs/fake.md describes every answer.
 
 Flags:
 `
@@ -77,32 +54,48 @@ const healthzPath = "/healthz"
 
 // run serves until ctx ends. If ready is not nil, it receives the bound
 // address once the server accepts connections.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer,
+	ready chan<- string) error {
 	fs := flag.NewFlagSet("flinks-fake", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()
 	}
 	addr := fs.String("addr", "127.0.0.1:4010", "listen on `host:port`")
-	customerIDs := fs.String("customer-ids", flinkstest.DefaultCustomerID, "accepted customer ids, comma-separated `GUIDs`")
-	keysFile := fs.String("secret-keys-file", "", "read accepted secret keys from `path`, one per line")
+	customerIDs := fs.String("customer-ids", flinkstest.DefaultCustomerID,
+		"accepted customer ids, comma-separated `GUIDs`")
+	keysFile := fs.String("secret-keys-file", "",
+		"read accepted secret keys from `path`, one per line")
 	latency := fs.Duration("latency", 0, "delay every response by `duration`")
-	failNext := fs.Int("fail-next", 0, "answer the first `N` valid requests with -fail-status")
-	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable, "HTTP `status` for -fail-next")
+	failNext := fs.Int("fail-next", 0, "answer the next `N` valid requests with -fail-status")
+	failStatus := fs.Int("fail-status", http.StatusServiceUnavailable,
+		"HTTP `status` for -fail-next")
 	retryAfter := fs.String("retry-after", "", "Retry-After `value` sent with -fail-next answers")
-	dropNext := fs.Int("drop-next", 0, "close the connection of the next `N` valid requests without answering")
-	malformedNext := fs.Int("malformed-next", 0, "answer the next `N` valid requests 200 with a non-JSON body")
-	oversizedNext := fs.Int("oversized-next", 0, "answer the next `N` valid requests 200 with a body of -oversized-bytes")
-	oversizedBytes := fs.Int64("oversized-bytes", 2<<20, "body size for -oversized-next in `bytes`; negative streams forever")
-	readTimeout := fs.Duration("read-timeout", flinkstest.RequestReadTimeout, "a request must arrive whole within this `duration`")
-	writeTimeout := fs.Duration("write-timeout", 30*time.Second, "time to write a response, on top of -latency and -read-timeout, `duration`")
-	idleTimeout := fs.Duration("idle-timeout", flinkstest.IdleTimeout, "close keep-alive connections idle this long, `duration`")
-	strict := fs.Bool("strict", false, "answer a request without a header the spec marks required (Accept, Content-Type) 400,\nas a spec validator would, instead of as Flinks does")
-	allowedHosts := fs.String("allowed-hosts", "", "also answer requests for these `names`, comma-separated (loopback names always)")
-	useTLS := fs.Bool("tls", false, "serve https with a certificate for -tls-hosts from a fresh CA written to -ca-file")
-	tlsHosts := fs.String("tls-hosts", defaultTLSHosts(), "comma-separated `names` and addresses the -tls certificate is for; answered too")
-	caFile := fs.String("ca-file", "flinks-fake-ca.pem", "write the -tls CA certificate (PEM) to `path`, for SSL_CERT_FILE")
+	dropNext := fs.Int("drop-next", 0, "close the connection of the next `N` valid requests")
+	malformedNext := fs.Int("malformed-next", 0, "answer the next `N` valid requests 200, not JSON")
+	oversizedNext := fs.Int("oversized-next", 0,
+		"answer the next `N` valid requests 200 with a body of -oversized-bytes")
+	oversizedBytes := fs.Int64("oversized-bytes", 2<<20,
+		"body size for -oversized-next in `bytes`; negative streams forever")
+	readTimeout := fs.Duration("read-timeout", 10*time.Second,
+		"a request must arrive whole within this `duration`")
+	writeTimeout := fs.Duration("write-timeout", 30*time.Second,
+		"time to write a response, on top of -latency and -read-timeout, `duration`")
+	idleTimeout := fs.Duration("idle-timeout", time.Minute,
+		"close keep-alive connections idle this long, `duration`")
+	strict := fs.Bool("strict", false, "answer a request without a header the spec marks\n"+
+		"required (Accept, Content-Type) 400, as a spec validator would, not as Flinks does")
+	allowedHosts := fs.String("allowed-hosts", "",
+		"also answer requests for these `names`, comma-separated (loopback names always)")
+	useTLS := fs.Bool("tls", false,
+		"serve https with a certificate for -tls-hosts from a fresh CA written to -ca-file")
+	tlsHosts := fs.String("tls-hosts", defaultTLSHosts(),
+		"comma-separated `names` and addresses the -tls certificate is for; answered too")
+	caFile := fs.String("ca-file", "flinks-fake-ca.pem",
+		"write the -tls CA certificate (PEM) to `path`, for SSL_CERT_FILE")
 	version := fs.Bool("version", false, "print the version and exit")
+	healthcheck := fs.Bool("healthcheck", false, "GET /healthz of the fake on -addr's port\n"+
+		"on 127.0.0.1 (https trusting -ca-file with -tls) and exit 0 on a 200: a health check")
 	if err := envDefaults(fs, getenv); err != nil {
 		return err
 	}
@@ -116,8 +109,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		_, err := fmt.Fprintln(stdout, cli.Version("flinks-fake"))
 		return err
 	}
+	if *healthcheck {
+		return probe(ctx, *addr, *useTLS, *caFile)
+	}
 	if fs.NArg() > 0 {
-		return cli.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h", fs.NArg())
+		return cli.Errorf("%d unexpected argument(s); secret keys are never arguments, see -h",
+			fs.NArg())
 	}
 	if *readTimeout <= 0 || *writeTimeout <= 0 || *idleTimeout <= 0 {
 		return cli.Errorf("-read-timeout, -write-timeout and -idle-timeout must be positive")
@@ -190,7 +187,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		WriteTimeout:      *readTimeout + *latency + *writeTimeout,
 		IdleTimeout:       *idleTimeout,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn), // TLS handshake failures
+		// TLS handshake failures
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
 	scheme := "http"
@@ -201,7 +199,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		go func() { served <- srv.Serve(ln) }()
 	}
 	attrs := []any{"addr", ln.Addr().String(), "scheme", scheme, "strict", *strict,
-		"secret_keys", max(len(keys), 1), "customer_ids", len(splitList(*customerIDs)), "allowed_hosts", hosts}
+		"secret_keys", max(len(keys), 1), "customer_ids", len(splitList(*customerIDs)),
+		"allowed_hosts", hosts}
 	if tlsConfig != nil {
 		attrs = append(attrs, "ca_file", *caFile)
 	}
@@ -250,33 +249,4 @@ func defaultTLSHosts() string {
 		hosts = append(hosts, name)
 	}
 	return strings.Join(hosts, ",")
-}
-
-// refuseHost answers a request for a name the fake does not answer.
-func refuseHost(tls bool, logger *slog.Logger) http.HandlerFunc {
-	flags := "-allowed-hosts (" + envPrefix + "ALLOWED_HOSTS)"
-	if tls {
-		flags += " or -tls-hosts (" + envPrefix + "TLS_HOSTS)"
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		host := r.Host
-		if len(host) > 100 {
-			host = host[:100] + "…"
-		}
-		logger.Warn("refused", "host", host, "status", http.StatusForbidden, "flags", flags)
-		writeError(w, http.StatusForbidden, "HOST_NOT_ALLOWED", fmt.Sprintf(
-			"flinks-fake answers only local names and those configured, not Host %q: add the name to %s if this request is yours",
-			host, flags))
-	}
-}
-
-// writeError answers in Flinks' error shape.
-func writeError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(struct {
-		HttpStatusCode int
-		Message        string
-		FlinksCode     string
-	}{status, message, code})
 }

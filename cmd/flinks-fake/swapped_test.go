@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
 )
 
 // TestSwappedKeyNotLogged sends the secret key where the customer id
@@ -16,7 +15,7 @@ import (
 func TestSwappedKeyNotLogged(t *testing.T) {
 	key := strings.ToUpper(flinkstest.DefaultSecretKey)
 	base, logs := start(t)
-	p := specvalidate.MustPath("generateAuthorizeToken", map[string]string{"customerId": key})
+	p := tokenPath(key)
 	var bodies strings.Builder
 	for _, method := range []string{http.MethodPost, http.MethodGet} {
 		req, err := http.NewRequest(method, base+p, nil)

@@ -31,7 +31,7 @@ func newCertificate(hosts []string, now time.Time) (tls.Certificate, []byte, err
 	}
 	ca := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "flinks-fake CA (made at start, key never stored)"},
+		Subject:               pkix.Name{CommonName: "flinks-fake CA (key never stored)"},
 		NotBefore:             now.Add(-time.Hour), // tolerate clock skew between containers
 		NotAfter:              now.Add(certLifetime),
 		IsCA:                  true,
@@ -68,7 +68,8 @@ func newCertificate(hosts []string, now time.Time) (tls.Certificate, []byte, err
 	}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, ca, &key.PublicKey, caKey)
 	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("make the server certificate for %v: %w", hosts, err)
+		return tls.Certificate{}, nil, fmt.Errorf("make the server certificate for %v: %w", hosts,
+			err)
 	}
 	cert := tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: key}
 	return cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), nil

@@ -27,7 +27,10 @@ const childBound = 5 * time.Minute
 func TestFlinksTokenTrustsTheCAFile(t *testing.T) {
 	dir := t.TempDir()
 	caFile := filepath.Join(dir, "ca.pem")
-	addr, logs := startEnv(t, map[string]string{"FLINKS_FAKE_TLS": "true", "FLINKS_FAKE_CA_FILE": caFile})
+	addr, logs := startEnv(
+		t,
+		map[string]string{"FLINKS_FAKE_TLS": "true", "FLINKS_FAKE_CA_FILE": caFile},
+	)
 	base := "https://localhost" + addr[strings.LastIndex(addr, ":"):]
 	if !strings.Contains(logs.String(), caFile) {
 		t.Errorf("the listening log does not say where the CA file is:\n%s", logs)
@@ -36,7 +39,8 @@ func TestFlinksTokenTrustsTheCAFile(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), childBound)
 	defer cancel()
 	bin := filepath.Join(dir, "flinks-token")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/flinkskit/flinks-token-go/cmd/flinks-token").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin,
+		"github.com/flinkskit/flinks-token-go/cmd/flinks-token").CombinedOutput(); err != nil {
 		t.Fatalf("go build flinks-token: %v\n%s", err, out)
 	}
 	env := []string{
@@ -68,11 +72,24 @@ func TestFlinksTokenTrustsTheCAFile(t *testing.T) {
 		case tt.wantErr == "" && err != nil:
 			t.Errorf("%s: got %v, stderr %s; want a token", tt.name, err, stderr.String())
 		case tt.wantErr == "":
-			if records := listTokensTLS(t, base, caFile); len(records) != 1 || records[0].Token != tok {
-				t.Errorf("%s: printed %q, the fake issued %+v; want the one token", tt.name, tok, records)
+			if records := listTokensTLS(t, base, caFile); len(records) != 1 ||
+				records[0].Token != tok {
+				t.Errorf(
+					"%s: printed %q, the fake issued %+v; want the one token",
+					tt.name,
+					tok,
+					records,
+				)
 			}
 		case err == nil || !strings.Contains(stderr.String(), tt.wantErr):
-			t.Errorf("%s: got %v, stdout %q, stderr %s; want a failure naming %q", tt.name, err, tok, stderr.String(), tt.wantErr)
+			t.Errorf(
+				"%s: got %v, stdout %q, stderr %s; want a failure naming %q",
+				tt.name,
+				err,
+				tok,
+				stderr.String(),
+				tt.wantErr,
+			)
 		}
 	}
 }

@@ -190,6 +190,12 @@ func TestRun(t *testing.T) {
 			}
 		})
 	}
+	// A fault left queued would fail this run.
+	getenv := func(name string) string { return realEnv[name] }
+	err := run(t.Context(), nil, getenv, strings.NewReader(""), io.Discard, io.Discard)
+	if err != nil {
+		t.Errorf("after the cases: got %v, want a token (an injected fault was never served)", err)
+	}
 }
 
 func TestCancelledRunExitsOther(t *testing.T) {

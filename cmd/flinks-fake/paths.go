@@ -23,7 +23,8 @@ func withTokensList(h *flinkstest.Handler) http.Handler {
 		}
 		if r.Method != http.MethodGet {
 			w.Header().Set("Allow", http.MethodGet)
-			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "flinks-fake: "+r.URL.Path+" answers GET only")
+			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+				"flinks-fake: "+r.URL.Path+" answers GET only")
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

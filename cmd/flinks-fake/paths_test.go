@@ -30,7 +30,8 @@ func startEnv(t *testing.T, env map[string]string, args ...string) (string, *syn
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(n string) string { return env[n] }, io.Discard, logs, ready)
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...),
+			func(n string) string { return env[n] }, io.Discard, logs, ready)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -68,7 +69,11 @@ func listTokensWith(t *testing.T, c *http.Client, base string) []tokenRecord {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
-		t.Fatalf("GET /_fake/tokens: got %d %q, want 200 JSON", resp.StatusCode, resp.Header.Get("Content-Type"))
+		t.Fatalf(
+			"GET /_fake/tokens: got %d %q, want 200 JSON",
+			resp.StatusCode,
+			resp.Header.Get("Content-Type"),
+		)
 	}
 	var out []tokenRecord
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
@@ -82,7 +87,11 @@ func TestTokensListFollowsTheConnectPage(t *testing.T) {
 	if got := listTokens(t, base); got == nil || len(got) != 0 {
 		t.Fatalf("before any token: got %v, want []", got)
 	}
-	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey, tokenclient.WithBaseURL(base))
+	c, err := tokenclient.New(
+		flinkstest.DefaultCustomerID,
+		flinkstest.DefaultSecretKey,
+		tokenclient.WithBaseURL(base),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +101,15 @@ func TestTokensListFollowsTheConnectPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := listTokens(t, base)
-	if len(got) != 1 || got[0].Token != tok.Value || got[0].CustomerID != flinkstest.DefaultCustomerID || got[0].Redeemed ||
-		got[0].IssuedAt.Before(before.Add(-time.Second)) || got[0].IssuedAt.After(time.Now()) {
-		t.Fatalf("after minting: got %+v, want one unredeemed record of %s issued just now", got, tok.Value)
+	if len(got) != 1 || got[0].Token != tok.Value ||
+		got[0].CustomerID != flinkstest.DefaultCustomerID || got[0].Redeemed ||
+		got[0].IssuedAt.Before(before.Add(-time.Second)) ||
+		got[0].IssuedAt.After(time.Now()) {
+		t.Fatalf(
+			"after minting: got %+v, want one unredeemed record of %s issued just now",
+			got,
+			tok.Value,
+		)
 	}
 
 	page := base + "/v2/?authorizeToken=" + url.QueryEscape(tok.Value) + "&demo=true"
@@ -118,6 +133,10 @@ func TestTokensListFollowsTheConnectPage(t *testing.T) {
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET" {
-		t.Errorf("POST /_fake/tokens: got %d Allow %q, want 405 Allow GET", resp.StatusCode, resp.Header.Get("Allow"))
+		t.Errorf(
+			"POST /_fake/tokens: got %d Allow %q, want 405 Allow GET",
+			resp.StatusCode,
+			resp.Header.Get("Allow"),
+		)
 	}
 }

@@ -17,32 +17,36 @@ import (
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 )
 
-// TestComposeExampleWiring checks what can be checked of
-// docs/docker/compose.yaml and its Dockerfile without a Docker engine
-// (CI has none): every FLINKS_FAKE_* variable they set is a flag of
-// flinks-fake; with those variables the fake serves https and answers
-// the shop's FLINKS_BASE_URL host, whose client trusts the CA file the
-// shop's SSL_CERT_FILE names.
+// TestComposeExampleWiring checks what can be checked of compose.yaml and
+// the Dockerfile without starting a container (CI machines cannot):
+// every FLINKS_FAKE_* variable they set is a flag of flinks-fake; with
+// those variables the fake serves https and answers the shop's
+// FLINKS_BASE_URL host, whose client trusts the CA file the shop's
+// SSL_CERT_FILE names.
 func TestComposeExampleWiring(t *testing.T) {
 	var compose struct {
 		Services map[string]struct {
 			Environment map[string]string
 		}
 	}
-	b, err := os.ReadFile("../../docs/docker/compose.yaml")
+	b, err := os.ReadFile("compose.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := yaml.Unmarshal(b, &compose); err != nil {
 		t.Fatal(err)
 	}
-	env := dockerfileEnv(t, "../../docs/docker/Dockerfile")
+	env := dockerfileEnv(t, "Dockerfile")
 	for k, v := range compose.Services["flinks-fake"].Environment {
 		env[k] = v
 	}
 	shop := compose.Services["shop"].Environment
 	if env["FLINKS_FAKE_CA_FILE"] == "" || env["FLINKS_FAKE_CA_FILE"] != shop["SSL_CERT_FILE"] {
-		t.Errorf("the fake writes its CA to %q, the shop reads SSL_CERT_FILE %q: want the same file", env["FLINKS_FAKE_CA_FILE"], shop["SSL_CERT_FILE"])
+		t.Errorf(
+			"the fake writes its CA to %q, the shop reads SSL_CERT_FILE %q: want the same file",
+			env["FLINKS_FAKE_CA_FILE"],
+			shop["SSL_CERT_FILE"],
+		)
 	}
 	for k := range env {
 		name := strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(k, envPrefix), "_", "-"))
@@ -61,9 +65,11 @@ func TestComposeExampleWiring(t *testing.T) {
 		t.Fatalf("the shop's FLINKS_BASE_URL %q: want an https URL", shop["FLINKS_BASE_URL"])
 	}
 	// Dial the fake where the shop would dial u.Host.
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+	}
 	tr.TLSClientConfig = trustOnly(t, caFile)
 	hc := &http.Client{Transport: tr}
 	defer tr.CloseIdleConnections()
@@ -76,7 +82,10 @@ func TestComposeExampleWiring(t *testing.T) {
 		t.Errorf("the shop's request to %s: got %v, want a token", u, err)
 	}
 	if shop["FLINKS_CUSTOMER_ID"] != flinkstest.DefaultCustomerID {
-		t.Errorf("the shop's customer id: got %q, want the spec's demo id the fake accepts", shop["FLINKS_CUSTOMER_ID"])
+		t.Errorf(
+			"the shop's customer id: got %q, want the spec's demo id the fake accepts",
+			shop["FLINKS_CUSTOMER_ID"],
+		)
 	}
 }
 
@@ -84,10 +93,13 @@ func TestComposeExampleWiring(t *testing.T) {
 func isFlag(t *testing.T, name string) bool {
 	t.Helper()
 	var usage strings.Builder
-	if err := run(context.Background(), []string{"-h"}, func(string) string { return "" }, io.Discard, &usage, nil); err != nil {
+	noEnv := func(string) string { return "" }
+	if err := run(context.Background(), []string{"-h"}, noEnv, io.Discard, &usage,
+		nil); err != nil {
 		t.Fatal(err)
 	}
-	return strings.Contains(usage.String(), "\n  -"+name+" ") || strings.Contains(usage.String(), "\n  -"+name+"\n")
+	return strings.Contains(usage.String(), "\n  -"+name+" ") ||
+		strings.Contains(usage.String(), "\n  -"+name+"\n")
 }
 
 // dockerfileEnv returns the ENV settings of the Dockerfile at path (in
