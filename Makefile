@@ -12,11 +12,10 @@ help:
 	@echo "make test              check-generated, go vet, staticcheck, actionlint, go test -race"
 	@echo "make generate          regenerate api/ and internal/fakeapi/ from openapi.yaml"
 	@echo "make check-generated   fail if api/ or internal/fakeapi/ differ from make generate's"
-	@echo "make update-spec       take the Flinks page (or SRC=page.md|-|https://...): validate,"
-	@echo "                       report, regenerate and test in a temporary copy, then replace"
-	@echo "                       openapi.yaml, api/, internal/fakeapi/, add a CHANGELOG entry"
-	@echo "                       (ARGS=-fail-on-breaking)"
-	@echo "make spec-fixtures     every spec fixture in cmd/specsync/testdata through specsync"
+	@echo "make update-spec       take the Flinks page (or SRC=page.md|-|https://...) as openapi.yaml:"
+	@echo "                       validate, generate, write, then report oasdiff, apidiff and what"
+	@echo "                       fails to build or test (ARGS=-fail-on-breaking; git diff to review)"
+	@echo "make spec-fixtures     the spec tool's tests, a page applied green and one red included"
 	@echo "make example-test      vet, staticcheck, test examples/connect in headless Chromium"
 	@echo "                       (screenshot under ARTIFACTS, default .artifacts)"
 	@echo "make example-otel-test vet, staticcheck, test examples/otel (tracing with otelhttp)"
@@ -43,38 +42,40 @@ example-otel-test:
 generate:
 	$(GO) generate ./...
 
-# GENERATED are the directories go generate writes (api for importers,
-# internal/fakeapi for the fake); specsync replaces them together.
-GENERATED = api internal/fakeapi
+# GENERATED are the files specsync -generate writes. check-generated
+# generates them into a temporary directory and compares: it never
+# touches the work tree.
+GENERATED = api/api.gen.go internal/fakeapi/server.gen.go
 check-generated:
-	rm -f $(addsuffix /*.gen.go,$(GENERATED))
-	$(GO) generate ./...
-	@if [ -n "$$(git status --porcelain -- $(GENERATED) openapi.yaml)" ]; then \
-		git status --short -- $(GENERATED) openapi.yaml; git diff --stat -- $(GENERATED) openapi.yaml; \
-		echo "$(GENERATED) are not what make generate produces: run make generate and commit the result (never edit generated code by hand)"; \
-		exit 1; \
-	fi
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) -C tools run ./specsync -generate -dir .. -out "$$tmp" && \
+	for f in $(GENERATED); do \
+		diff -u "$$f" "$$tmp/$$f" >/dev/null || { \
+			echo "$$f is not what make generate produces from openapi.yaml: run make generate"; \
+			exit 1; }; \
+	done
 
-# Without SRC, specsync fetches the canonical page it records. make turns
-# any failure into its own exit 2; CI uses .github/update-spec.sh, which
-# passes specsync's exit code (0, 1, 2, 3) through.
+# specsync is built and run from the module root, so that SRC is a path
+# from here and its exit code (tools/specsync/README.md) reaches make.
 update-spec:
-	$(GO) run ./cmd/specsync $(ARGS) $(SRC)
+	$(GO) build -C tools -o $(CURDIR)/bin/specsync ./specsync
+	bin/specsync $(ARGS) $(SRC)
 
 # SA1019 is off: a deprecation Flinks marks in the spec reaches the
 # generated names, which tokenclient and the tests must keep using until
-# Flinks removes them; specsync reports it instead. specsync's trial runs
-# these same checks (cmd/specsync/trial.go).
+# Flinks removes them; specsync's report shows it instead.
 test: check-generated
 	$(GO) vet ./...
 	$(TOOL) staticcheck -checks=inherit,-SA1019 $(LINTED)
 	$(TOOL) actionlint
 	$(GO) test -race ./...
+	cd tools && $(GO) vet ./specsync && $(GO) tool staticcheck ./specsync && $(GO) test -race ./specsync
 
-# make test tries one spec fixture per code path of specsync; this tries
-# every fixture in cmd/specsync/testdata (CI runs both).
+# The spec tool lives in the tools module: make test runs its quick
+# tests, spec-fixtures also the two that apply a page to a copy of the
+# module and build and test it there.
 spec-fixtures:
-	$(GO) test -count=1 -timeout=30m -run='^(TestFixtures|TestWorkflowScript)$$' ./cmd/specsync -all-fixtures
+	cd tools && $(GO) test -count=1 ./specsync -apply
 
 # Each round runs the clients side by side, so that a busy machine slows
 # them alike; benchstat (pinned in tools/go.mod) then prints raw,

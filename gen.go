@@ -2,4 +2,7 @@
 // that the api package (and the fake's internal/fakeapi) is generated from.
 package flinkstoken
 
-//go:generate go run ./internal/apigen
+// specsync (in the tools module) normalises openapi.yaml's media types and
+// $refs and runs the pinned oapi-codegen with oapi-codegen.yaml and
+// oapi-codegen-server.yaml.
+//go:generate go -C tools run ./specsync -generate -dir ..

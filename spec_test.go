@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	flinkstoken "github.com/flinkskit/flinks-token-go"
-	"github.com/flinkskit/flinks-token-go/internal/specpage"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 )
 
 // seedPage is the Flinks documentation page openapi.yaml comes from; CI
@@ -22,7 +21,7 @@ func TestOpenAPIIsTheSeedPagesYAMLBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := specpage.Extract(page)
+	want, err := openapi.Extract(page)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +31,7 @@ func TestOpenAPIIsTheSeedPagesYAMLBlock(t *testing.T) {
 }
 
 func TestOpenAPIIsValid(t *testing.T) {
-	v, err := specvalidate.New()
+	v, err := openapi.New()
 	if err != nil {
 		t.Fatal(err)
 	}

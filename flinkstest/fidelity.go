@@ -12,7 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/flinkskit/flinks-token-go/internal/fakeapi"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 )
 
 // FlinksCode values of the fake's own errors. INVALID_REQUEST is Flinks'
@@ -51,7 +51,7 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) (*http.Request, 
 		return r, false
 	}
 	op := route.Operation
-	if key := specvalidate.HeaderParam(op, keyHeader); key != nil && r.Header.Get(key.Name) == "" {
+	if key := openapi.HeaderParam(op, keyHeader); key != nil && r.Header.Get(key.Name) == "" {
 		msg := "header " + key.Name + " is missing"
 		for _, other := range []string{"X-Api-Key", "Authorization"} {
 			if r.Header.Get(other) != "" {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/internal/fakeapi"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 )
 
 // The spec's own example values (the Flinks toolbox demo credentials),
@@ -103,7 +103,7 @@ type Handler struct {
 	strict      bool
 	spec        []byte // nil: the embedded openapi.yaml
 
-	validator    *specvalidate.Validator
+	validator    *openapi.Validator
 	literal      map[string]bool // path segments the spec spells out
 	unauthorized body401
 	routes       http.Handler
@@ -144,9 +144,9 @@ func NewHandler(opts ...Option) *Handler {
 func (h *Handler) loadSpec() error {
 	var err error
 	if h.spec == nil {
-		h.validator, err = specvalidate.New()
+		h.validator, err = openapi.New()
 	} else {
-		h.validator, err = specvalidate.Load(h.spec)
+		h.validator, err = openapi.Load(h.spec)
 	}
 	if err == nil {
 		h.unauthorized, err = unauthorizedBody(h.validator)
@@ -156,13 +156,13 @@ func (h *Handler) loadSpec() error {
 
 // unauthorizedBody returns the example of the spec's 401 response, which
 // the fake answers to a key it does not accept.
-func unauthorizedBody(v *specvalidate.Validator) (body401, error) {
+func unauthorizedBody(v *openapi.Validator) (body401, error) {
 	var body body401
 	op, _, _, err := v.Operation(tokenOperation)
 	if err != nil {
 		return body, err
 	}
-	b, err := specvalidate.Example(op, http.StatusUnauthorized, "application/json")
+	b, err := openapi.Example(op, http.StatusUnauthorized, "application/json")
 	if err != nil {
 		return body, err
 	}

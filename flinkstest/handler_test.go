@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	flinkstoken "github.com/flinkskit/flinks-token-go"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 )
 
 // path is the token operation's path for DefaultCustomerID, read from
@@ -24,7 +24,7 @@ var path = tokenPath(DefaultCustomerID)
 // tokenPath fills the spec's path parameter, whatever the spec names it,
 // with customerID.
 func tokenPath(customerID string) string {
-	segs := strings.Split(specvalidate.MustPath(tokenOperation, nil), "/")
+	segs := strings.Split(openapi.MustPath(tokenOperation), "/")
 	for i, seg := range segs {
 		if strings.HasPrefix(seg, "{") {
 			segs[i] = customerID
@@ -51,7 +51,7 @@ type flinksBody struct {
 // spec401 is the spec's 401 example, as the fake loads it.
 func spec401(t *testing.T) flinksBody {
 	t.Helper()
-	v, err := specvalidate.New()
+	v, err := openapi.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func specs(t *testing.T) []spec {
 	}{{"canonical", http.CanonicalHeaderKey}, {"upper", strings.ToUpper}, {"lower",
 		strings.ToLower}} {
 		changed := false
-		y, err := specvalidate.EditOperation(
+		y, err := openapi.EditOperation(
 			flinkstoken.OpenAPI,
 			tokenOperation,
 			func(op *openapi3.Operation) {
@@ -132,7 +132,7 @@ func (s spec) header(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := specvalidate.HeaderParam(op, name)
+	p := openapi.HeaderParam(op, name)
 	if p == nil {
 		t.Fatalf("spec %s has no header %s", s.name, name)
 	}
@@ -160,7 +160,7 @@ func (s spec) opts(more ...Option) []Option {
 }
 
 func TestResponsesMatchSpec(t *testing.T) {
-	v, err := specvalidate.New()
+	v, err := openapi.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestResponsesMatchSpec(t *testing.T) {
 }
 
 func TestDefaultsAreTheSpecsExamples(t *testing.T) {
-	v, err := specvalidate.New()
+	v, err := openapi.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestDefaultsAreTheSpecsExamples(t *testing.T) {
 		t.Errorf("spec default of the path parameter: got %v, want %s", got, DefaultCustomerID)
 	}
 	got = nil
-	if p := specvalidate.HeaderParam(op, keyHeader); p != nil {
+	if p := openapi.HeaderParam(op, keyHeader); p != nil {
 		got = p.Schema.Value.Default
 	}
 	if got != DefaultSecretKey {

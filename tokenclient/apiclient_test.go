@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/api"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 )
 
 func TestNewAPIClient(t *testing.T) {
@@ -267,8 +267,7 @@ func TestIsTokenRequest(t *testing.T) {
 	}{
 		{http.MethodPost, tokenPath, true},
 		{http.MethodPost, "/prefix" + tokenPath, true},
-		{http.MethodPost, specvalidate.MustPath("generateAuthorizeToken",
-			map[string]string{"customerId": "other"}), true},
+		{http.MethodPost, openapi.MustPath("generateAuthorizeToken", "other"), true},
 		{http.MethodPost, strings.Replace(tokenPath, testCustomerID, "x", 1), true},
 		{http.MethodPost, authorizePath, false},
 		{http.MethodGet, tokenPath, false},

@@ -10,14 +10,14 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
 const oddKey = `Sk+/a b=&"<K\ey>` // what URL, JSON and Go quoting escape
 
-var validator = func() *specvalidate.Validator {
-	v, err := specvalidate.New()
+var validator = func() *openapi.Validator {
+	v, err := openapi.New()
 	if err != nil {
 		panic(err)
 	}
@@ -28,12 +28,9 @@ var validator = func() *specvalidate.Validator {
 // that id, and its answers' examples with their token, read from
 // openapi.yaml so that the tests follow Flinks when the page changes.
 var (
-	testCustomerID = specParam("customerId").Default.(string)
+	testCustomerID = specPathParam().Default.(string)
 	testSecretKey  = specParam("flinks-auth-key").Example.(string)
-	tokenPath      = specvalidate.MustPath(
-		"generateAuthorizeToken",
-		map[string]string{"customerId": testCustomerID},
-	)
+	tokenPath      = openapi.MustPath("generateAuthorizeToken", testCustomerID)
 	okBody     = specExample(200)
 	unauthBody = specExample(401)
 	testToken  = specField(okBody, "Token")
@@ -46,6 +43,17 @@ func specOperation() *openapi3.Operation {
 		}
 	}
 	panic("openapi.yaml lacks generateAuthorizeToken")
+}
+
+// specPathParam is the schema of the token operation's path parameter
+// (the customer id), whatever the spec names it.
+func specPathParam() *openapi3.Schema {
+	for _, p := range specOperation().Parameters {
+		if p.Value.In == openapi3.ParameterInPath {
+			return p.Value.Schema.Value
+		}
+	}
+	panic("openapi.yaml's token operation has no path parameter")
 }
 
 func specParam(name string) *openapi3.Schema {

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 )
 
 // flinksBody is Flinks' response shape.
@@ -23,7 +23,7 @@ type flinksBody struct {
 // tokenPath fills the spec's path parameter, whatever the spec names it,
 // with customerID.
 func tokenPath(customerID string) string {
-	segs := strings.Split(specvalidate.MustPath("generateAuthorizeToken", nil), "/")
+	segs := strings.Split(openapi.MustPath("generateAuthorizeToken"), "/")
 	for i, seg := range segs {
 		if strings.HasPrefix(seg, "{") {
 			segs[i] = customerID

@@ -69,6 +69,9 @@ func awaitClose(t *testing.T, conn net.Conn) string {
 }
 
 func TestTrickledRequestIsCut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out real timeouts; make test runs it")
+	}
 	tests := []struct {
 		name, send, want string // want: the start of the answer, "" for a bare close
 	}{
@@ -108,6 +111,9 @@ func TestIdleConnectionClosed(t *testing.T) {
 }
 
 func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out real timeouts; make test runs it")
+	}
 	base, _ := start(
 		t,
 		"-oversized-next",
@@ -131,6 +137,9 @@ func TestEndlessResponseCutByWriteTimeout(t *testing.T) {
 // after the server began reading the request, so the read deadline has
 // passed when the answer is written however slowly the machine runs.
 func TestLatencyBeyondReadTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out real timeouts; make test runs it")
+	}
 	base, _ := start(
 		t,
 		"-read-timeout",

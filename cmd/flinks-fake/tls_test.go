@@ -25,6 +25,9 @@ const childBound = 5 * time.Minute
 // SSL_CERT_FILE naming the CA file it mints a token over its unchanged
 // production https path, and without it the certificate is refused.
 func TestFlinksTokenTrustsTheCAFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs flinks-token; make test runs it")
+	}
 	dir := t.TempDir()
 	caFile := filepath.Join(dir, "ca.pem")
 	addr, logs := startEnv(

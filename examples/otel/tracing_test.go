@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/flinkskit/flinks-token-go/flinkstest"
-	"github.com/flinkskit/flinks-token-go/internal/specvalidate"
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 	"github.com/flinkskit/flinks-token-go/tokenclient"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
@@ -87,8 +87,7 @@ func TestSpans(t *testing.T) {
 			if tt.wantLeak != "" {
 				idSeg = tt.wantLeak
 			}
-			wantPath := specvalidate.MustPath("generateAuthorizeToken",
-				map[string]string{"customerId": idSeg})
+			wantPath := openapi.MustPath("generateAuthorizeToken", idSeg)
 			if tt.swapped {
 				if len(spans) != 1 {
 					t.Fatalf("got %d spans, want 1 (one attempt)", len(spans))

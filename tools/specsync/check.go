@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
+)
+
+// tokenOperation is the operation this module exists for; a spec without
+// it is the wrong spec, since every Go name tokenclient uses derives from it.
+const tokenOperation = "generateAuthorizeToken"
+
+// check refuses a spec the module cannot take as it is, naming the cause:
+// one that does not load (external $refs included) or validate, that is not
+// OpenAPI 3.0 or 3.1, that lacks POST generateAuthorizeToken, whose
+// servers would send the client to a URL other than the one it calls, or
+// that uses a schema feature the generated Go types would silently drop.
+func check(spec []byte) error {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(spec)
+	if err != nil {
+		return fmt.Errorf("not a loadable OpenAPI document: %v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.0.") && !strings.HasPrefix(doc.OpenAPI, "3.1.") {
+		return fmt.Errorf("openapi: %q, want OpenAPI 3.0 or 3.1", doc.OpenAPI)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return fmt.Errorf("not a valid OpenAPI document: %v", err)
+	}
+	if err := checkServers(doc); err != nil {
+		return err
+	}
+	if feature := unsupportedFeature(spec); feature != "" {
+		return fmt.Errorf("the spec uses %s, which the generated Go types cannot carry", feature)
+	}
+	return nil
+}
+
+// checkServers finds the token operation and refuses servers the client
+// does not follow: it joins servers[0]'s host with the operation's path,
+// so a path in that URL, or servers of the path or operation, would go
+// unheard.
+func checkServers(doc *openapi3.T) error {
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.OperationID != tokenOperation {
+				continue
+			}
+			if method != http.MethodPost {
+				return fmt.Errorf("%s is %s %s, want POST", tokenOperation, method, path)
+			}
+			if len(item.Servers) > 0 || (op.Servers != nil && len(*op.Servers) > 0) {
+				return fmt.Errorf("%s %s has servers of its own; the client calls servers[0]",
+					method, path)
+			}
+			if len(doc.Servers) == 0 {
+				return fmt.Errorf("no servers: the client needs servers[0]'s host")
+			}
+			u, err := url.Parse(strings.NewReplacer("{", "", "}", "").Replace(doc.Servers[0].URL))
+			if err != nil || u.Host == "" {
+				return fmt.Errorf("servers[0].url %q is not an absolute URL", doc.Servers[0].URL)
+			}
+			if strings.Trim(u.Path, "/") != "" {
+				return fmt.Errorf("servers[0].url %q has a path, which the client does not send",
+					doc.Servers[0].URL)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no %s operation: not the Flinks /GenerateAuthorizeToken spec, "+
+		"or its operationId changed", tokenOperation)
+}
+
+// goDrops are schema keywords (new in OpenAPI 3.1) whose meaning the
+// types oapi-codegen generates would silently drop.
+var goDrops = map[string]bool{
+	"prefixItems": true, "if": true, "dependentSchemas": true,
+	"unevaluatedProperties": true, "patternProperties": true, "$dynamicRef": true,
+}
+
+// unsupportedFeature names the first keyword of goDrops in spec, or a type
+// list of several non-null types, with its line; or returns "".
+func unsupportedFeature(spec []byte) string {
+	var root yaml.Node
+	if yaml.Unmarshal(spec, &root) != nil {
+		return ""
+	}
+	return findFeature(&root, "")
+}
+
+func findFeature(n *yaml.Node, parentKey string) string {
+	if n.Kind != yaml.MappingNode {
+		for _, c := range n.Content {
+			if f := findFeature(c, ""); f != "" {
+				return f
+			}
+		}
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		// Keys under properties are field names, not keywords.
+		if parentKey != "properties" && goDrops[k.Value] {
+			return fmt.Sprintf("%s (line %d)", k.Value, k.Line)
+		}
+		if parentKey != "properties" && k.Value == "type" && v.Kind == yaml.SequenceNode {
+			nonNull := 0
+			for _, t := range v.Content {
+				if t.Value != "null" {
+					nonNull++
+				}
+			}
+			if nonNull > 1 {
+				return fmt.Sprintf("a type list of several types (line %d)", k.Line)
+			}
+		}
+		if f := findFeature(v, k.Value); f != "" {
+			return f
+		}
+	}
+	return ""
+}

@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var applyPages = flag.Bool("apply", false,
+	"also generate, diff and apply pages in a copy of the module (make spec-fixtures)")
+
+// root is the module root, two levels up from tools/specsync.
+const root = "../.."
+
+// edit is a change to the seed spec (openapi.yaml): old, which it must
+// hold, becomes new.
+type edit struct{ old, new string }
+
+// page is openapi.yaml with edits applied.
+func page(t *testing.T, edits ...edit) []byte {
+	t.Helper()
+	spec, err := os.ReadFile(filepath.Join(root, "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range edits {
+		if !bytes.Contains(spec, []byte(e.old)) {
+			t.Fatalf("openapi.yaml lacks %q: update the edit", e.old)
+		}
+		spec = bytes.Replace(spec, []byte(e.old), []byte(e.new), 1)
+	}
+	return spec
+}
+
+// Edits the tests share.
+var (
+	tokenPath  = "/v3/{customerId}/BankingServices/GenerateAuthorizeToken:"
+	tokenOp    = "    post:\n"
+	serverLine = "  - url: https://{instance}-api.private.fin.ag\n"
+	tokenUUID  = edit{"                  Token:\n                    type: string\n",
+		"                  Token:\n                    type: string\n                    format: uuid\n"}
+	examplesOnly = edit{"Token: d65f1adb-8ebc-48dc-be8b-20c773ba1565",
+		"Token: 0a9f8e7d-8ebc-48dc-be8b-20c773ba1565"}
+	serverError = edit{"      security: []\n", "        '500':\n          description: Server error\n" +
+		"          content:\n            application/json:\n              schema:\n" +
+		"                type: object\n                properties:\n" +
+		"                  Message:\n                    type: string\n      security: []\n"}
+	headers = edit{"          description: Success\n", "          description: Success\n" +
+		"          headers:\n            X-Request-Id:\n              schema:\n" +
+		"                type: string\n"}
+)
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name  string
+		edits []edit
+		want  string // in the refusal; "" for none
+	}{
+		{"the seed", nil, ""},
+		{"examples only", []edit{examplesOnly}, ""},
+		{"operationId renamed", []edit{{"operationId: generateAuthorizeToken",
+			"operationId: getToken"}}, "no generateAuthorizeToken operation"},
+		{"not POST", []edit{{tokenOp, "    get:\n"}}, "want POST"},
+		{"servers on the path", []edit{{"  " + tokenPath + "\n",
+			"  " + tokenPath + "\n    servers:\n      - url: https://other.example\n"}},
+			"servers of its own"},
+		{"servers on the operation", []edit{{tokenOp,
+			tokenOp + "      servers:\n        - url: https://other.example\n"}},
+			"servers of its own"},
+		{"/v3 moved into the server", []edit{{serverLine, strings.TrimSuffix(serverLine, "\n") +
+			"/v3\n"}, {"  /v3/{customerId}", "  /{customerId}"}}, "has a path"},
+		{"no servers", []edit{{"servers:\n" + serverLine, "x-servers:\n" + serverLine}},
+			"no servers"},
+		{"OpenAPI 2", []edit{{"openapi: 3.0.3", "swagger: '2.0'"}}, "want OpenAPI 3.0 or 3.1"},
+		{"a tuple array", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"}, {"                  Token:\n",
+			"                  Pair:\n                    type: array\n" +
+				"                    prefixItems: [{type: string}]\n                  Token:\n"}},
+			"prefixItems (line"},
+		{"a type list", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"},
+			{"                  Token:\n                    type: string\n",
+				"                  Token:\n                    type: [string, integer]\n"}},
+			"a type list of several types"},
+		{"an external $ref", []edit{{"                type: object\n                properties:\n" +
+			"                  HttpStatusCode:\n                    type: integer\n                  Token:",
+			"                $ref: 'https://evil.example/s.yaml'\n                properties:\n" +
+				"                  HttpStatusCode:\n                    type: integer\n                  Token:"}},
+			"not a loadable OpenAPI document"},
+		{"invalid: a response without description", []edit{{"          description: Success\n", ""}},
+			"not a valid OpenAPI document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := check(page(t, tt.edits...))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("got %v, want no refusal", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got %v, want a refusal naming %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// copyModule copies the module (without .git, examples and build output)
+// to a temporary directory, so that a test may write there.
+func copyModule(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			switch rel {
+			case ".git", "examples", "bin", ".artifacts":
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// runPage runs specsync on spec in dir and returns its exit code and
+// report.
+func runPage(t *testing.T, dir string, spec []byte, flags ...string) (int, string) {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), "page.md")
+	text := "# Generate Authorize Token\n\n````yaml POST\n" + string(spec) + "````\n"
+	if err := os.WriteFile(src, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, progress bytes.Buffer
+	args := append([]string{"-dir", dir}, append(flags, src)...)
+	code := run(context.Background(), args, nil, &out, &progress)
+	return code, out.String()
+}
+
+// TestRefusedPagesWriteNothing runs the refusals that need no generated
+// code: the tree is left as it was.
+func TestRefusedPagesWriteNothing(t *testing.T) {
+	dir := t.TempDir()
+	seed := page(t)
+	if err := os.WriteFile(filepath.Join(dir, "openapi.yaml"), seed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		spec []byte
+		want int
+	}{
+		{"the same spec", nil, seed, exitNoChange},
+		{"a page that does not validate", nil, page(t, edit{tokenOp, "    get:\n"}), exitRefused},
+		{"a page without a spec", nil, []byte("no fence here\n"), exitRefused},
+		{"two SRCs", []string{"a", "b"}, nil, exitRefused},
+		{"an http URL", []string{"http://docs.example/page.md"}, nil, exitRefused},
+		{"a missing file", []string{filepath.Join(dir, "missing.md")}, nil, exitRefused},
+		{"an unknown flag", []string{"-frobnicate"}, nil, exitRefused},
+		{"help", []string{"-h"}, nil, exitGreen},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var code int
+			var out bytes.Buffer
+			if tt.spec != nil {
+				code, _ = runPage(t, dir, tt.spec)
+			} else {
+				args := append([]string{"-dir", dir}, tt.args...)
+				code = run(context.Background(), args, nil, &out, &out)
+			}
+			if code != tt.want {
+				t.Errorf("exit code %d, want %d (%s)", code, tt.want, out.String())
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "openapi.yaml"))
+			if err != nil || !bytes.Equal(got, seed) {
+				t.Errorf("openapi.yaml changed (%v)", err)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("the directory holds %d entries, want openapi.yaml alone", len(entries))
+			}
+		})
+	}
+}
+
+// TestReport generates and diffs pages against the module without writing
+// to it: what the report says of each.
+func TestReport(t *testing.T) {
+	if !*applyPages {
+		t.Skip("generates code for each page: make spec-fixtures runs it (-apply)")
+	}
+	allOf := edit{"                type: object\n                properties:\n" +
+		"                  HttpStatusCode:\n                    type: integer\n                  Token:\n" +
+		"                    type: string\n",
+		"                allOf:\n                  - type: object\n                    properties:\n" +
+			"                      HttpStatusCode:\n                        type: integer\n" +
+			"                  - type: object\n                    properties:\n" +
+			"                      Token:\n                        type: string\n"}
+	tests := []struct {
+		name     string
+		edits    []edit
+		wire     string // in the wire changes; "" for none
+		api      string // in api's Go changes; "" for none
+		breaking bool
+		bump     string
+	}{
+		{"examples only", []edit{examplesOnly}, "", "", false, "patch"},
+		{"allOf, same schema", []edit{allOf}, "", "", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			spec := page(t, tt.edits...)
+			current := page(t)
+			files, err := generate(ctx, root, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &report{}
+			if r.wire, err = oasdiff(ctx, root, current, spec); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.diffGo(ctx, root, files); err != nil {
+				t.Fatal(err)
+			}
+			os.RemoveAll(r.exportsDir)
+			var out bytes.Buffer
+			r.print(&out)
+			report := out.String()
+			if (tt.wire == "") != (len(r.wire) == 0) || !strings.Contains(report, tt.wire) {
+				t.Errorf("wire changes %v, want one holding %q", r.wire, tt.wire)
+			}
+			if (tt.api == "") != (len(r.api) == 0) || !strings.Contains(report, tt.api) {
+				t.Errorf("api changes %q, want one holding %q", r.api, tt.api)
+			}
+			if r.breaking() != tt.breaking || !strings.HasPrefix(r.bump(), tt.bump) {
+				t.Errorf("breaking %v, bump %s; want %v, %s", r.breaking(), r.bump(), tt.breaking, tt.bump)
+			}
+		})
+	}
+}
+
+// TestApply applies pages to copies of the module as make update-spec
+// does: the harmless changes a maintainer meets (a renamed or patterned
+// path parameter, a documented 500, headers on the 200, new examples)
+// apply green; a page that breaks the wrapper applies red, with a to-do
+// list naming the file, the line and the generated name; under
+// -fail-on-breaking it writes nothing.
+func TestApply(t *testing.T) {
+	if !*applyPages {
+		t.Skip("builds and tests a copy of the module: make spec-fixtures runs it (-apply)")
+	}
+	harmless := []edit{examplesOnly, serverError, headers,
+		{"/v3/{customerId}/", "/v3/{CustomerId}/"}, {"- name: customerId", "- name: CustomerId"},
+		{"            type: string\n            default: 43387ca6",
+			"            type: string\n            pattern: '^[0-9a-f-]{36}$'\n            default: 43387ca6"},
+	}
+	tests := []struct {
+		name   string
+		edits  []edit
+		flags  []string
+		want   int
+		report []string // in the report
+	}{
+		{"harmless changes", harmless, nil, exitGreen, []string{"status `500`", "JSON500: added",
+			"header `x-request-id`", "Headers200: added", "go test -short ./... passes"}},
+		{"Token becomes a UUID", []edit{tokenUUID}, nil, exitRed,
+			[]string{"- [ ] tokenclient/", " — api: ", "(incompatible)"}},
+		{"breaking, refused", []edit{tokenUUID}, []string{"-fail-on-breaking"}, exitBreaking,
+			[]string{"(incompatible)", "Nothing written"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := copyModule(t)
+			spec := page(t, tt.edits...)
+			code, report := runPage(t, dir, spec, tt.flags...)
+			if code != tt.want {
+				t.Fatalf("exit code %d, want %d; report:\n%s", code, tt.want, report)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "openapi.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if written := bytes.Equal(got, spec); written != (tt.want != exitBreaking) {
+				t.Errorf("openapi.yaml written: %v, want %v", written, !written)
+			}
+			for _, want := range tt.report {
+				if !strings.Contains(report, want) {
+					t.Errorf("the report lacks %q:\n%s", want, report)
+				}
+			}
+		})
+	}
+}
