@@ -5,7 +5,7 @@ TOOL := $(GO) tool -modfile=tools/go.mod
 LINTED = $$($(GO) list ./... | grep -v -e '/api$$' -e '/internal/fakeapi$$')
 
 .PHONY: help demo test generate check-generated update-spec spec-fixtures
-.PHONY: example-test example-otel-test bench image
+.PHONY: example-test bench image
 
 help:
 	@echo "make demo              a token from an in-process fake: no credentials, no network"
@@ -16,9 +16,9 @@ help:
 	@echo "                       validate, generate, write, then report oasdiff, apidiff and what"
 	@echo "                       fails to build or test (ARGS=-fail-on-breaking; git diff to review)"
 	@echo "make spec-fixtures     the spec tool's tests, a page applied green and one red included"
-	@echo "make example-test      vet, staticcheck, test examples/connect in headless Chromium"
-	@echo "                       (screenshot under ARTIFACTS, default .artifacts)"
-	@echo "make example-otel-test vet, staticcheck, test examples/otel (tracing with otelhttp)"
+	@echo "make example-test      vet, staticcheck, test examples/otel (tracing with otelhttp) and"
+	@echo "                       examples/connect in headless Chromium (screenshot under"
+	@echo "                       ARTIFACTS, default .artifacts)"
 	@echo "make bench             benchmarks: net/http, the generated client, tokenclient, Pool"
 	@echo "make image             the flinks-fake image with podman, offline, from host-built binaries"
 
@@ -31,13 +31,11 @@ demo:
 EXAMPLE_TOOL := $(GO) tool -modfile=../../tools/go.mod
 ARTIFACTS    ?= $(CURDIR)/.artifacts
 example-test:
+	cd examples/otel && $(GO) vet ./... && $(EXAMPLE_TOOL) staticcheck ./...
+	cd examples/otel && $(GO) test -race -count=1 ./...
 	cd examples/connect && $(GO) vet ./... && $(EXAMPLE_TOOL) staticcheck ./...
 	mkdir -p $(ARTIFACTS)
 	cd examples/connect && $(GO) test -race -count=1 -artifacts -outputdir=$(ARTIFACTS) ./...
-
-example-otel-test:
-	cd examples/otel && $(GO) vet ./... && $(EXAMPLE_TOOL) staticcheck ./...
-	cd examples/otel && $(GO) test -race -count=1 ./...
 
 generate:
 	$(GO) generate ./...

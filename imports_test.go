@@ -25,7 +25,8 @@ var clientModules = []string{
 // with (go list -deps, without tests) against clientModules.
 func TestClientPathImports(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps",
-		"-f", "{{if not .Standard}}{{.ImportPath}} {{with .Module}}{{.Path}} {{.Main}}{{end}}{{end}}",
+		"-f", "{{if not .Standard}}{{.ImportPath}} "+
+			"{{with .Module}}{{.Path}} {{.Main}}{{end}}{{end}}",
 		"./api", "./tokenclient").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list -deps: %v\n%s", err, out)
@@ -40,7 +41,10 @@ func TestClientPathImports(t *testing.T) {
 			module, main = f[1], f[2] == "true"
 		}
 		if !main && !slices.Contains(clientModules, module) {
-			t.Errorf("the client path builds %s (module %q); only the standard library, this module and %v may be in an importer's build: keep generators, kin-openapi, YAML, routers and test libraries out of api and tokenclient", pkg, module, clientModules)
+			t.Errorf("the client path builds %s (module %q); only the standard library, "+
+				"this module and %v may be in an importer's build: keep generators, "+
+				"kin-openapi, YAML, routers and test libraries out of api and tokenclient",
+				pkg, module, clientModules)
 		}
 	}
 }

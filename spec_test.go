@@ -26,7 +26,8 @@ func TestOpenAPIIsTheSeedPagesYAMLBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(flinkstoken.OpenAPI, want) {
-		t.Errorf("openapi.yaml differs from the yaml block of %s; run make update-spec SRC=%s", seedPage, seedPage)
+		t.Errorf("openapi.yaml differs from the yaml block of %s; run make update-spec SRC=%s",
+			seedPage, seedPage)
 	}
 }
 

@@ -31,9 +31,9 @@ var (
 	testCustomerID = specPathParam().Default.(string)
 	testSecretKey  = specParam("flinks-auth-key").Example.(string)
 	tokenPath      = openapi.MustPath("generateAuthorizeToken", testCustomerID)
-	okBody     = specExample(200)
-	unauthBody = specExample(401)
-	testToken  = specField(okBody, "Token")
+	okBody         = specExample(200)
+	unauthBody     = specExample(401)
+	testToken      = specField(okBody, "Token")
 )
 
 func specOperation() *openapi3.Operation {

@@ -13,8 +13,14 @@ func TestBareMediaTypes(t *testing.T) {
 		want []string
 	}{
 		{[]string{"application/json; charset=utf-8"}, []string{"application/json"}},
-		{[]string{"application/json;charset=UTF-8", "text/plain"}, []string{"application/json", "text/plain"}},
-		{[]string{"application/json", "application/json; charset=utf-8"}, []string{"application/json", "application/json; charset=utf-8"}},
+		{
+			[]string{"application/json;charset=UTF-8", "text/plain"},
+			[]string{"application/json", "text/plain"},
+		},
+		{
+			[]string{"application/json", "application/json; charset=utf-8"},
+			[]string{"application/json", "application/json; charset=utf-8"},
+		},
 		{[]string{"application/json"}, []string{"application/json"}},
 		{[]string{"application/json, text/plain"}, []string{"application/json, text/plain"}},
 	}
@@ -24,9 +30,12 @@ func TestBareMediaTypes(t *testing.T) {
 			content[k] = openapi3.NewMediaType()
 		}
 		op := openapi3.NewOperation()
-		op.Responses = openapi3.NewResponses(openapi3.WithStatus(200, &openapi3.ResponseRef{Value: openapi3.NewResponse().WithContent(content)}))
-		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithContent(openapi3.Content{tt.keys[0]: openapi3.NewMediaType()})}
-		doc := &openapi3.T{Paths: openapi3.NewPaths(openapi3.WithPath("/x", &openapi3.PathItem{Post: op}))}
+		op.Responses = openapi3.NewResponses(openapi3.WithStatus(200,
+			&openapi3.ResponseRef{Value: openapi3.NewResponse().WithContent(content)}))
+		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithContent(
+			openapi3.Content{tt.keys[0]: openapi3.NewMediaType()})}
+		doc := &openapi3.T{Paths: openapi3.NewPaths(
+			openapi3.WithPath("/x", &openapi3.PathItem{Post: op}))}
 		BareMediaTypes(doc)
 		var got []string
 		for k := range op.Responses.Status(200).Value.Content {

@@ -56,6 +56,6 @@ func Extract(page []byte) ([]byte, error) {
 	if bytes.HasPrefix(trimmed, []byte("openapi:")) || bytes.HasPrefix(trimmed, []byte("{")) {
 		return page, nil
 	}
-	return nil, fmt.Errorf("%w: no ```yaml block, and not a raw spec (openapi: … or a JSON object)",
-		ErrNoSpec)
+	return nil, fmt.Errorf("%w: no ```yaml block, and not a raw spec "+
+		"(openapi: … or a JSON object)", ErrNoSpec)
 }

@@ -67,11 +67,15 @@ func (v *Validator) FindRoute(req *http.Request) (*routers.Route, map[string]str
 
 // Operation returns the operation with the given operationId, its method
 // and its path template.
-func (v *Validator) Operation(operationID string) (op *openapi3.Operation, method, path string, err error) {
+func (v *Validator) Operation(operationID string) (
+	op *openapi3.Operation, method, path string, err error,
+) {
 	return operation(v.doc, operationID)
 }
 
-func operation(doc *openapi3.T, operationID string) (op *openapi3.Operation, method, path string, err error) {
+func operation(doc *openapi3.T, operationID string) (
+	op *openapi3.Operation, method, path string, err error,
+) {
 	for tmpl, item := range doc.Paths.Map() {
 		for m, op := range item.Operations() {
 			if op.OperationID == operationID {
@@ -87,7 +91,8 @@ func operation(doc *openapi3.T, operationID string) (op *openapi3.Operation, met
 // which Load reads as it reads YAML. Tests derive variants of the spec
 // with it (a header renamed, a parameter added) by editing the parsed
 // document, so that they hold whatever the page's layout.
-func EditOperation(spec []byte, operationID string, edit func(*openapi3.Operation)) ([]byte, error) {
+func EditOperation(spec []byte, operationID string,
+	edit func(*openapi3.Operation)) ([]byte, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(spec)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: load spec: %w", err)
@@ -109,7 +114,8 @@ func EditOperation(spec []byte, operationID string, edit func(*openapi3.Operatio
 // returned parameter carries the spec's own spelling.
 func HeaderParam(op *openapi3.Operation, name string) *openapi3.Parameter {
 	for _, ref := range op.Parameters {
-		if p := ref.Value; p != nil && p.In == openapi3.ParameterInHeader && strings.EqualFold(p.Name, name) {
+		if p := ref.Value; p != nil && p.In == openapi3.ParameterInHeader &&
+			strings.EqualFold(p.Name, name) {
 			return p
 		}
 	}
@@ -125,7 +131,8 @@ func Example(op *openapi3.Operation, status int, mediaType string) ([]byte, erro
 	}
 	mt := resp.Value.Content.Get(mediaType)
 	if mt == nil || mt.Example == nil {
-		return nil, fmt.Errorf("openapi: the %d response of %q has no %s example", status, op.OperationID, mediaType)
+		return nil, fmt.Errorf("openapi: the %d response of %q has no %s example",
+			status, op.OperationID, mediaType)
 	}
 	return json.Marshal(mt.Example)
 }
@@ -136,7 +143,8 @@ func Example(op *openapi3.Operation, status int, mediaType string) ([]byte, erro
 func (v *Validator) Request(req *http.Request) (*openapi3filter.RequestValidationInput, error) {
 	route, pathParams, err := v.router.FindRoute(req)
 	if err != nil {
-		return nil, fmt.Errorf("no operation in the spec for %s %s: %w", req.Method, req.URL.Path, err)
+		return nil, fmt.Errorf("no operation in the spec for %s %s: %w",
+			req.Method, req.URL.Path, err)
 	}
 	if req.Body != nil {
 		body, err := io.ReadAll(req.Body)
@@ -159,13 +167,17 @@ func (v *Validator) Request(req *http.Request) (*openapi3filter.RequestValidatio
 }
 
 // Response validates a response to the request described by in.
-func (v *Validator) Response(in *openapi3filter.RequestValidationInput, status int, header http.Header, body []byte) error {
+func (v *Validator) Response(in *openapi3filter.RequestValidationInput, status int,
+	header http.Header, body []byte) error {
 	out := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in,
 		Status:                 status,
 		Header:                 header,
 		Body:                   io.NopCloser(bytes.NewReader(body)),
-		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+		Options: &openapi3filter.Options{
+			MultiError:            true,
+			IncludeResponseStatus: true,
+		},
 	}
 	return openapi3filter.ValidateResponse(context.Background(), out)
 }

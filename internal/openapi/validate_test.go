@@ -42,7 +42,8 @@ paths:
 	for _, tt := range tests {
 		got, err := v.Path(tt.op, tt.values...)
 		if got != tt.want || (err != nil) != tt.wantErr {
-			t.Errorf("Path(%q, %q): got %q, %v; want %q, error %v", tt.op, tt.values, got, err, tt.want, tt.wantErr)
+			t.Errorf("Path(%q, %q): got %q, %v; want %q, error %v",
+				tt.op, tt.values, got, err, tt.want, tt.wantErr)
 		}
 	}
 }
@@ -95,13 +96,14 @@ func TestHeaderNamesIgnoreCase(t *testing.T) {
 		"lower":     strings.ToLower,
 	}
 	for specName, specCase := range spellings {
-		spec, err := EditOperation(flinkstoken.OpenAPI, "generateAuthorizeToken", func(op *openapi3.Operation) {
-			for _, ref := range op.Parameters {
-				if ref.Value.In == "header" {
-					ref.Value.Name = specCase(ref.Value.Name)
+		spec, err := EditOperation(flinkstoken.OpenAPI, "generateAuthorizeToken",
+			func(op *openapi3.Operation) {
+				for _, ref := range op.Parameters {
+					if ref.Value.In == "header" {
+						ref.Value.Name = specCase(ref.Value.Name)
+					}
 				}
-			}
-		})
+			})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +118,8 @@ func TestHeaderNamesIgnoreCase(t *testing.T) {
 		for _, h := range headers {
 			p := HeaderParam(op, strings.ToLower(h))
 			if p == nil || p.Name != specCase(h) {
-				t.Errorf("spec %s: HeaderParam(%q): got %v, want the spec's spelling %q", specName, strings.ToLower(h), p, specCase(h))
+				t.Errorf("spec %s: HeaderParam(%q): got %v, want the spec's spelling %q",
+					specName, strings.ToLower(h), p, specCase(h))
 			}
 		}
 		for reqName, reqCase := range spellings {
@@ -126,11 +129,13 @@ func TestHeaderNamesIgnoreCase(t *testing.T) {
 			}
 			req := httptest.NewRequest(method, "http://127.0.0.1"+p, nil)
 			for _, h := range headers {
-				req.Header[reqCase(h)] = []string{"application/json"} // not canonicalised: as sent on the wire
+				// not canonicalised: as sent on the wire
+				req.Header[reqCase(h)] = []string{"application/json"}
 			}
 			req.Header = cloneCanonical(req.Header)
 			if _, err := v.Request(req); err != nil {
-				t.Errorf("spec %s, request %s: got %v, want the request to validate", specName, reqName, err)
+				t.Errorf("spec %s, request %s: got %v, want the request to validate",
+					specName, reqName, err)
 			}
 		}
 	}
@@ -177,12 +182,16 @@ func TestEditOperation(t *testing.T) {
 		wantErr string
 	}{
 		{"embedded spec", flinkstoken.OpenAPI, "generateAuthorizeToken", ""},
-		{"no such operation", flinkstoken.OpenAPI, "noSuchOperation", `no operation "noSuchOperation"`},
+		{
+			"no such operation", flinkstoken.OpenAPI, "noSuchOperation",
+			`no operation "noSuchOperation"`,
+		},
 		{"not a spec", []byte("paths: [unclosed"), "generateAuthorizeToken", "load spec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := EditOperation(tt.spec, tt.op, func(op *openapi3.Operation) { op.Summary = "edited" })
+			got, err := EditOperation(tt.spec, tt.op,
+				func(op *openapi3.Operation) { op.Summary = "edited" })
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
@@ -208,9 +217,12 @@ func TestEditOperation(t *testing.T) {
 			if eop.Summary != "edited" {
 				t.Errorf("summary: got %q, want the edit", eop.Summary)
 			}
-			if emethod != method || etmpl != tmpl || len(eop.Parameters) != len(op.Parameters) || len(eop.Responses.Map()) != len(op.Responses.Map()) {
-				t.Errorf("edited operation: got %s %s with %d parameters and %d responses, want %s %s with %d and %d",
-					emethod, etmpl, len(eop.Parameters), len(eop.Responses.Map()), method, tmpl, len(op.Parameters), len(op.Responses.Map()))
+			if emethod != method || etmpl != tmpl || len(eop.Parameters) != len(op.Parameters) ||
+				len(eop.Responses.Map()) != len(op.Responses.Map()) {
+				t.Errorf("edited operation: got %s %s with %d parameters and %d responses, "+
+					"want %s %s with %d and %d",
+					emethod, etmpl, len(eop.Parameters), len(eop.Responses.Map()),
+					method, tmpl, len(op.Parameters), len(op.Responses.Map()))
 			}
 		})
 	}

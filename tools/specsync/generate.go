@@ -54,7 +54,8 @@ func generate(ctx context.Context, dir string, spec []byte) (map[string][]byte, 
 			"-config", tmpCfg, in)
 		cmd.Dir = dir
 		if msg, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("oapi-codegen -config %s: %v: %s", cfg, err, bytes.TrimSpace(msg))
+			return nil, fmt.Errorf("oapi-codegen -config %s: %v: %s",
+				cfg, err, bytes.TrimSpace(msg))
 		}
 		if files[name], err = os.ReadFile(out); err != nil {
 			return nil, err

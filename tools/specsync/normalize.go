@@ -62,7 +62,8 @@ func Normalize(spec []byte) ([]byte, error) {
 			return nil, err
 		}
 		for old, renamed := range renames {
-			out = bytes.ReplaceAll(out, []byte(`"#/components/schemas/`+old+`"`), []byte(`"#/components/schemas/`+renamed+`"`))
+			out = bytes.ReplaceAll(out, []byte(`"#/components/schemas/`+old+`"`),
+				[]byte(`"#/components/schemas/`+renamed+`"`))
 		}
 	}
 	var indented bytes.Buffer

@@ -53,8 +53,11 @@ func TestNormalizeDropsMediaTypeParameters(t *testing.T) {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			for status, resp := range op.Responses.Map() {
-				if content := resp.Value.Content; content[withCharset] != nil || (len(content) > 0 && content["application/json"] == nil) {
-					t.Errorf("%s %s %s: got media types %v, want application/json without its charset", method, path, status, slices.Sorted(maps.Keys(content)))
+				if content := resp.Value.Content; content[withCharset] != nil ||
+					(len(content) > 0 && content["application/json"] == nil) {
+					t.Errorf("%s %s %s: got media types %v, "+
+						"want application/json without its charset",
+						method, path, status, slices.Sorted(maps.Keys(content)))
 				}
 			}
 		}
@@ -113,7 +116,12 @@ func TestNormalizeRefs(t *testing.T) {
 		otherRef   string   // the second operation's 200 schema ref
 	}{
 		{name: "token responses inlined, component dropped", spec: refSpec(false)},
-		{name: "component used elsewhere renamed", spec: refSpec(true), components: []string{"GenerateAuthorizeTokenResponseSchema"}, otherRef: "#/components/schemas/GenerateAuthorizeTokenResponseSchema"},
+		{
+			name:       "component used elsewhere renamed",
+			spec:       refSpec(true),
+			components: []string{"GenerateAuthorizeTokenResponseSchema"},
+			otherRef:   "#/components/schemas/GenerateAuthorizeTokenResponseSchema",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,7 +150,9 @@ func TestNormalizeRefs(t *testing.T) {
 						want = tt.otherRef
 					}
 					if s.Ref != want || s.Value == nil || s.Value.Properties["Token"] == nil {
-						t.Errorf("%s: got 200 schema ref %q (value %v), want ref %q and the Token property", path, s.Ref, s.Value, want)
+						t.Errorf("%s: got 200 schema ref %q (value %v), "+
+							"want ref %q and the Token property",
+							path, s.Ref, s.Value, want)
 					}
 				}
 			}

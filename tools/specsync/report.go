@@ -43,11 +43,12 @@ func goTool(ctx context.Context, dir, cwd string, args ...string) (string, error
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.CommandContext(ctx, "go", append([]string{"tool", "-modfile=" + modfile}, args...)...)
+	args = append([]string{"tool", "-modfile=" + modfile}, args...)
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = cwd
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("%s: %v: %s", args[0], err, firstLines(string(out), 10))
+		return "", fmt.Errorf("%s: %v: %s", args[2], err, firstLines(string(out), 10))
 	}
 	return string(out), nil
 }
@@ -107,12 +108,13 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 	for _, w := range []struct{ cwd, file, pkg string }{
 		{dir, "api.old", "api"}, {mod, "api.new", "api"}, {dir, "tokenclient.old", "tokenclient"},
 	} {
-		_, err := goTool(ctx, dir, w.cwd, "apidiff", "-w", filepath.Join(tmp, w.file), modulePath+"/"+w.pkg)
-		if err != nil {
+		exports := filepath.Join(tmp, w.file)
+		if _, err := goTool(ctx, dir, w.cwd, "apidiff", "-w", exports, modulePath+"/"+w.pkg); err != nil {
 			return err
 		}
 	}
-	out, err := goTool(ctx, dir, dir, "apidiff", filepath.Join(tmp, "api.old"), filepath.Join(tmp, "api.new"))
+	out, err := goTool(ctx, dir, dir, "apidiff",
+		filepath.Join(tmp, "api.old"), filepath.Join(tmp, "api.new"))
 	r.api = apidiffLines(out)
 	return err
 }
@@ -277,8 +279,8 @@ func (r *report) print(w io.Writer) {
 		if len(r.todo) == 0 {
 			fmt.Fprintln(w, "go test -short ./... passes.")
 		}
-		fmt.Fprintf(w, "\nSuggested CHANGELOG entry: \"Flinks spec update (%s): %d wire changes.\"\n",
-			r.src, len(r.wire))
+		fmt.Fprintf(w, "\nSuggested CHANGELOG entry: \"Flinks spec update (%s): %d wire "+
+			"changes.\"\n", r.src, len(r.wire))
 	}
 	fmt.Fprintf(w, "\n%s\n", r.outcome)
 	if r.tested {

@@ -37,22 +37,32 @@ func page(t *testing.T, edits ...edit) []byte {
 	return spec
 }
 
-// Edits the tests share.
+// at is the YAML lines ls, each indented by n spaces and ended by a newline.
+func at(n int, ls ...string) string {
+	var b strings.Builder
+	for _, l := range ls {
+		b.WriteString(strings.Repeat(" ", n) + l + "\n")
+	}
+	return b.String()
+}
+
+// Edits the tests share; the token operation's properties sit at 18
+// spaces, its responses at 8, its parameters' schemas at 12.
 var (
-	tokenPath  = "/v3/{customerId}/BankingServices/GenerateAuthorizeToken:"
-	tokenOp    = "    post:\n"
-	serverLine = "  - url: https://{instance}-api.private.fin.ag\n"
-	tokenUUID  = edit{"                  Token:\n                    type: string\n",
-		"                  Token:\n                    type: string\n                    format: uuid\n"}
+	tokenPath    = "/v3/{customerId}/BankingServices/GenerateAuthorizeToken:"
+	tokenOp      = "    post:\n"
+	serverLine   = "  - url: https://{instance}-api.private.fin.ag\n"
+	tokenString  = at(18, "Token:", "  type: string")
+	tokenUUID    = edit{tokenString, tokenString + at(20, "format: uuid")}
 	examplesOnly = edit{"Token: d65f1adb-8ebc-48dc-be8b-20c773ba1565",
 		"Token: 0a9f8e7d-8ebc-48dc-be8b-20c773ba1565"}
-	serverError = edit{"      security: []\n", "        '500':\n          description: Server error\n" +
-		"          content:\n            application/json:\n              schema:\n" +
-		"                type: object\n                properties:\n" +
-		"                  Message:\n                    type: string\n      security: []\n"}
-	headers = edit{"          description: Success\n", "          description: Success\n" +
-		"          headers:\n            X-Request-Id:\n              schema:\n" +
-		"                type: string\n"}
+	serverError = edit{at(6, "security: []"), at(8, "'500':", "  description: Server error",
+		"  content:", "    application/json:", "      schema:", "        type: object",
+		"        properties:", "          Message:", "            type: string") +
+		at(6, "security: []")}
+	success = at(10, "description: Success")
+	headers = edit{success, success + at(10, "headers:", "  X-Request-Id:", "    schema:",
+		"      type: string")}
 )
 
 func TestCheck(t *testing.T) {
@@ -77,20 +87,16 @@ func TestCheck(t *testing.T) {
 		{"no servers", []edit{{"servers:\n" + serverLine, "x-servers:\n" + serverLine}},
 			"no servers"},
 		{"OpenAPI 2", []edit{{"openapi: 3.0.3", "swagger: '2.0'"}}, "want OpenAPI 3.0 or 3.1"},
-		{"a tuple array", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"}, {"                  Token:\n",
-			"                  Pair:\n                    type: array\n" +
-				"                    prefixItems: [{type: string}]\n                  Token:\n"}},
+		{"a tuple array", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"}, {at(18, "Token:"),
+			at(18, "Pair:", "  type: array", "  prefixItems: [{type: string}]", "Token:")}},
 			"prefixItems (line"},
 		{"a type list", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"},
-			{"                  Token:\n                    type: string\n",
-				"                  Token:\n                    type: [string, integer]\n"}},
+			{tokenString, at(18, "Token:", "  type: [string, integer]")}},
 			"a type list of several types"},
-		{"an external $ref", []edit{{"                type: object\n                properties:\n" +
-			"                  HttpStatusCode:\n                    type: integer\n                  Token:",
-			"                $ref: 'https://evil.example/s.yaml'\n                properties:\n" +
-				"                  HttpStatusCode:\n                    type: integer\n                  Token:"}},
+		{"an external $ref", []edit{{at(16, "type: object", "properties:", "  HttpStatusCode:"),
+			at(16, "$ref: 'https://evil.example/s.yaml'", "properties:", "  HttpStatusCode:")}},
 			"not a loadable OpenAPI document"},
-		{"invalid: a response without description", []edit{{"          description: Success\n", ""}},
+		{"invalid: a response without description", []edit{{success, ""}},
 			"not a valid OpenAPI document"},
 	}
 	for _, tt := range tests {
@@ -203,13 +209,10 @@ func TestReport(t *testing.T) {
 	if !*applyPages {
 		t.Skip("generates code for each page: make spec-fixtures runs it (-apply)")
 	}
-	allOf := edit{"                type: object\n                properties:\n" +
-		"                  HttpStatusCode:\n                    type: integer\n                  Token:\n" +
-		"                    type: string\n",
-		"                allOf:\n                  - type: object\n                    properties:\n" +
-			"                      HttpStatusCode:\n                        type: integer\n" +
-			"                  - type: object\n                    properties:\n" +
-			"                      Token:\n                        type: string\n"}
+	allOf := edit{at(16, "type: object", "properties:") + at(18, "HttpStatusCode:",
+		"  type: integer") + tokenString, at(16, "allOf:", "  - type: object", "    properties:",
+		"      HttpStatusCode:", "        type: integer", "  - type: object", "    properties:",
+		"      Token:", "        type: string")}
 	tests := []struct {
 		name     string
 		edits    []edit
@@ -249,7 +252,8 @@ func TestReport(t *testing.T) {
 				t.Errorf("api changes %q, want one holding %q", r.api, tt.api)
 			}
 			if r.breaking() != tt.breaking || !strings.HasPrefix(r.bump(), tt.bump) {
-				t.Errorf("breaking %v, bump %s; want %v, %s", r.breaking(), r.bump(), tt.breaking, tt.bump)
+				t.Errorf("breaking %v, bump %s; want %v, %s",
+					r.breaking(), r.bump(), tt.breaking, tt.bump)
 			}
 		})
 	}
@@ -267,8 +271,8 @@ func TestApply(t *testing.T) {
 	}
 	harmless := []edit{examplesOnly, serverError, headers,
 		{"/v3/{customerId}/", "/v3/{CustomerId}/"}, {"- name: customerId", "- name: CustomerId"},
-		{"            type: string\n            default: 43387ca6",
-			"            type: string\n            pattern: '^[0-9a-f-]{36}$'\n            default: 43387ca6"},
+		{at(12, "type: string") + "            default: 43387ca6",
+			at(12, "type: string", "pattern: '^[0-9a-f-]{36}$'") + "            default: 43387ca6"},
 	}
 	tests := []struct {
 		name   string
