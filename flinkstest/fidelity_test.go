@@ -144,7 +144,7 @@ func TestRequestFidelity(t *testing.T) {
 			name:       "key header twice",
 			break_:     func(r *http.Request) { r.Header.Add(keyHeader, "other") },
 			wantStatus: 400,
-			wantInMsg:  []string{"sent 2 times"},
+			wantInMsg:  []string{"Expected one value for", "got 2"},
 		},
 		{
 			name:       "customer id not accepted",

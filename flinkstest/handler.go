@@ -132,7 +132,7 @@ func NewHandler(opts ...Option) *Handler {
 		// Reached only by what the spec validation let through and the
 		// generated code still refuses: say so without its wording.
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, invalidRequest, generatedRefusal(err))
+			writeError(w, http.StatusBadRequest, invalidRequest, refusal(err))
 		},
 	})
 	return h
