@@ -173,12 +173,14 @@ func unauthorizedBody(v *specvalidate.Validator) (body401, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.now()
 	rec := &statusRecorder{ResponseWriter: w}
-	if readBody(rec, r) { // else answered 413 or 408
-		if r.URL.Path == ConnectPath {
-			h.serveConnect(rec, r)
-		} else {
-			h.serve(rec, r)
-		}
+	// No answer reads the body (see limits.go); the spec validation would
+	// read all of it.
+	r = r.WithContext(r.Context())
+	r.Body = http.NoBody
+	if r.URL.Path == ConnectPath {
+		h.serveConnect(rec, r)
+	} else {
+		h.serve(rec, r)
 	}
 	if h.logger != nil {
 		took := float64(h.now().Sub(start)) / float64(time.Millisecond)
