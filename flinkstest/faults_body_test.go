@@ -60,4 +60,3 @@ func TestFaultAnswers(t *testing.T) {
 		})
 	}
 }
-
