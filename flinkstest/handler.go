@@ -130,7 +130,7 @@ func NewHandler(opts ...Option) *Handler {
 	}
 	h.routes = fakeapi.HandlerWithOptions(flinks{h}, fakeapi.StdHTTPServerOptions{
 		// Reached only by what the spec validation let through and the
-		// generated code still refuses: say so without its wording.
+		// generated code still refuses (a header sent twice).
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, http.StatusBadRequest, invalidRequest, refusal(err))
 		},
