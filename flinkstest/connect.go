@@ -43,20 +43,28 @@ document.getElementById("connect").addEventListener("click", function () {
 </html>
 `))
 
+// refusedTemplate is the page answered when the Connect page is refused.
+var refusedTemplate = template.Must(template.New("refused").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Flinks Connect (flinkstest stand-in)</title>
+</head><body><main id="flinks-connect" data-state="error"><p>{{.}}</p></main></body></html>
+`))
+
 // serveConnect serves the stand-in Connect page, spending the token, or
-// a 401 saying why the token was refused.
+// a 401 page saying why the token was refused.
 func (h *Handler) serveConnect(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store") // the page's token is spent
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
-		http.Error(w, "the Connect page is loaded with GET", http.StatusMethodNotAllowed)
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		_ = refusedTemplate.Execute(w, "the Connect page is loaded with GET")
 		return
 	}
 	if err := h.Redeem(r.URL.Query().Get("authorizeToken")); err != nil {
-		http.Error(w, err.Error(), http.StatusUnauthorized)
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = refusedTemplate.Execute(w, err.Error())
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = connectTemplate.Execute(w, struct{ Institution, LoginID string }{
 		ConnectInstitution, newGUID(),
 	})

@@ -106,15 +106,21 @@ func TestConnectPageRefuses(t *testing.T) {
 			if rec.Code != tt.wantStatus {
 				t.Fatalf("status: got %d, want %d (%s)", rec.Code, tt.wantStatus, rec.Body)
 			}
-			if got := rec.Header().Get("Cache-Control"); got != "no-store" {
-				t.Errorf("Cache-Control: got %q, want no-store", got)
+			for name, want := range map[string]string{
+				"Content-Type":  "text/html; charset=utf-8",
+				"Cache-Control": "no-store",
+			} {
+				if got := rec.Header().Get(name); got != want {
+					t.Errorf("%s: got %q, want %q", name, got, want)
+				}
 			}
 			body := rec.Body.String()
-			if tt.wantErr != nil && !strings.Contains(body, tt.wantErr.Error()) {
-				t.Errorf("body: got %q, want it to say %q", body, tt.wantErr)
+			if !strings.Contains(body, `<main id="flinks-connect" data-state="error">`) ||
+				tt.wantErr != nil && !strings.Contains(body, tt.wantErr.Error()) {
+				t.Errorf("body: got %q, want an error page saying %v", body, tt.wantErr)
 			}
 			if strings.Contains(body, "<script") || strings.Contains(body, tok) {
-				t.Errorf("body: got %q, want no page and no token", body)
+				t.Errorf("body: got %q, want no script and no token", body)
 			}
 			if tt.wantStatus == 405 && rec.Header().Get("Allow") != http.MethodGet {
 				t.Errorf("Allow: got %q, want GET", rec.Header().Get("Allow"))

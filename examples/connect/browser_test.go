@@ -183,8 +183,8 @@ func look(t *testing.T, ctx context.Context, step string) view {
 			"Connect URL", step, v.frameURL, v.src)
 	}
 
-	// The stand-in Connect page marks its <main> ready; a refused token
-	// gets a plain-text 401 instead, without it.
+	// The stand-in Connect page marks its <main> ready, or error (saying
+	// why, as for a spent token).
 	frames, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.ID("flinks-connect")))
 	if err != nil || len(frames) != 1 {
 		t.Fatalf("%s: iframe node: got %d, %v", step, len(frames), err)
