@@ -254,9 +254,6 @@ func newGUID() string {
 
 // sleep waits d, reporting false if the request went away first.
 func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
