@@ -1,7 +1,9 @@
 package flinkstest
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -35,7 +37,8 @@ func getConnect(h *Handler, method string, query url.Values) *httptest.ResponseR
 }
 
 func TestConnectPage(t *testing.T) {
-	h := NewHandler()
+	var logs bytes.Buffer
+	h := NewHandler(WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	tok := mint(t, h)
 	rec := getConnect(h, http.MethodGet, url.Values{"authorizeToken": {tok}, "demo": {"true"}})
 	if rec.Code != http.StatusOK {
@@ -66,6 +69,10 @@ func TestConnectPage(t *testing.T) {
 	}
 	if rec, _ := h.Lookup(tok); !rec.Used {
 		t.Errorf("token not spent by loading the page")
+	}
+	// The page is written without WriteHeader: the log still says 200.
+	if !strings.Contains(logs.String(), `"method":"GET","status":200,`) {
+		t.Errorf("log: got %s, want the Connect page's GET logged with status 200", &logs)
 	}
 }
 
