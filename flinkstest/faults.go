@@ -2,8 +2,9 @@ package flinkstest
 
 import (
 	"fmt"
+	"io"
+	"math"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -24,8 +25,8 @@ type Fault struct {
 	Drop bool
 	// Malformed answers 200 with a body that is not JSON.
 	Malformed bool
-	// Oversized answers 200 with a JSON body of this many bytes; a negative
-	// value streams a body that never ends.
+	// Oversized answers 200 with a body of this many spaces, labelled
+	// JSON; a negative value streams a body that never ends.
 	Oversized int64
 }
 
@@ -125,21 +126,20 @@ func (f Fault) serve(w http.ResponseWriter, r *http.Request, normal http.Handler
 	}
 }
 
-// writeOversized writes a 200 JSON body of n bytes, or an endless one for n < 0.
+// writeOversized writes a 200 body of n spaces, labelled JSON, or an endless
+// one for n < 0.
 func writeOversized(w http.ResponseWriter, n int64) {
 	w.Header().Set("Content-Type", "application/json")
-	chunk := []byte(strings.Repeat(" ", 64<<10))
-	_, _ = w.Write([]byte("{"))
-	written := int64(2) // the braces
-	for n < 0 || written < n {
-		c := chunk
-		if n >= 0 && int64(len(c)) > n-written {
-			c = c[:n-written]
-		}
-		if _, err := w.Write(c); err != nil {
-			return
-		}
-		written += int64(len(c))
+	// Without its sign bit a negative n is 2^63 bytes or so: endless.
+	_, _ = io.CopyN(w, spaces{}, n&math.MaxInt64)
+}
+
+// spaces reads as an endless run of spaces.
+type spaces struct{}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
 	}
-	_, _ = w.Write([]byte("}"))
+	return len(p), nil
 }

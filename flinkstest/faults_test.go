@@ -175,6 +175,7 @@ func TestFaultValidation(t *testing.T) {
 		{Malformed: true, Oversized: 10},
 		{Status: 100},
 		{Status: 200},
+		{Status: 299},
 		{Status: 204},
 		{Status: 600},
 		{RetryAfter: "1", Drop: true},
@@ -194,7 +195,9 @@ func TestFaultValidation(t *testing.T) {
 		t.Errorf("after refused faults: got %v, want a token", err)
 	}
 	for _, f := range []flinkstest.Fault{
+		{Status: 300},
 		{Status: 302},
+		{Status: 599},
 		{Status: 503, RetryAfter: "0"},
 		{Status: 429, RetryAfter: "120"},
 		{Status: 503, RetryAfter: "Fri, 27 Nov 2026 16:00:00 GMT"},

@@ -2,6 +2,7 @@ package flinkstest
 
 import (
 	"bytes"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -90,6 +91,7 @@ func TestRequestFidelity(t *testing.T) {
 			break_:     func(r *http.Request) { r.Header.Del(keyHeader) },
 			wantStatus: 401,
 			wantBody:   &unauthorized,
+			wantNote:   "is missing",
 		},
 		{
 			name:       "missing Content-Type",
@@ -109,14 +111,14 @@ func TestRequestFidelity(t *testing.T) {
 			strict:     true,
 			break_:     func(r *http.Request) { r.Header.Del("Content-Type") },
 			wantStatus: 400,
-			wantInMsg:  []string{"Content-Type", "required"},
+			wantInMsg:  []string{"Content-Type", "required", "; send "},
 		},
 		{
 			name:       "missing Accept, strict",
 			strict:     true,
 			break_:     func(r *http.Request) { r.Header.Del("Accept") },
 			wantStatus: 400,
-			wantInMsg:  []string{"Accept", "required"},
+			wantInMsg:  []string{"Accept", "required", "; send "},
 		},
 		{name: "GET", break_: func(r *http.Request) { r.Method = http.MethodGet },
 			wantStatus: 405, wantInMsg: []string{"method not allowed", "POST"}},
@@ -144,7 +146,7 @@ func TestRequestFidelity(t *testing.T) {
 			name:       "key header twice",
 			break_:     func(r *http.Request) { r.Header.Add(keyHeader, "other") },
 			wantStatus: 400,
-			wantInMsg:  []string{"sent 2 times"},
+			wantInMsg:  []string{"Expected one value for", "got 2"},
 		},
 		{
 			name: "customer id not accepted",
@@ -209,8 +211,20 @@ func TestRequestFidelity(t *testing.T) {
 						t.Errorf("body contains %q: %s", forbidden, rec.Body)
 					}
 				}
-				if want := sp.spell(t, tt.wantNote); !strings.Contains(logs.String(), want) {
-					t.Errorf("log: got %s, want a note %q", logs.String(), want)
+				var logged struct {
+					Status int
+					Notes  []string
+				}
+				if err := json.Unmarshal(logs.Bytes(), &logged); err != nil ||
+					logged.Status != tt.wantStatus {
+					t.Errorf("log: got %s (%v), want one record of status %d", &logs, err,
+						tt.wantStatus)
+				}
+				want := sp.spell(t, tt.wantNote)
+				if (want == "") == strings.Contains(logs.String(), `"notes"`) ||
+					!strings.Contains(strings.Join(logged.Notes, "\n"), want) {
+					t.Errorf("log: got notes %q, want a note %q (none for \"\")", logged.Notes,
+						want)
 				}
 				if strings.Contains(logs.String(), DefaultSecretKey) {
 					t.Errorf("log contains the secret key: %s", logs.String())

@@ -58,6 +58,3 @@ func (s *Server) Close() { s.ts.Close() }
 // Client returns an HTTP client configured for requests to the server;
 // for a NewTLSServer it trusts the server's certificate.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
-
-// CloseClientConnections closes any open HTTP connections to the server.
-func (s *Server) CloseClientConnections() { s.ts.CloseClientConnections() }

@@ -76,10 +76,13 @@ func TestTrickledRequestIsCut(t *testing.T) {
 		name, send, want string // want: the start of the answer, "" for a bare close
 	}{
 		{"headers never end", requestHead, ""},
+		// The fake reads no body (the operation takes none); net/http
+		// discards what arrives of it before answering, until the read
+		// timeout, and then closes the connection.
 		{
 			"body never ends",
 			requestHead + "Content-Length: 10\r\n\r\n{",
-			"HTTP/1.1 408 Request Timeout",
+			"HTTP/1.1 200 OK",
 		},
 	}
 	for _, tt := range tests {
