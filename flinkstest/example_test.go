@@ -42,7 +42,8 @@ func ExampleServer_FailNext() {
 	}
 
 	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(srv.URL), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
+		tokenclient.WithBaseURL(srv.URL),
+		tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		log.Fatal(err)
 	}

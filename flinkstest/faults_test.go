@@ -15,7 +15,8 @@ func setup(t *testing.T, opts ...flinkstest.Option) (*flinkstest.Server, *tokenc
 	srv := flinkstest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	c, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(srv.URL), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
+		tokenclient.WithBaseURL(srv.URL),
+		tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,8 @@ func TestNewTLSServer(t *testing.T) {
 	// Any other client refuses the self-signed certificate: the https
 	// path, certificate checks included, is what ran above.
 	strict, err := tokenclient.New(flinkstest.DefaultCustomerID, flinkstest.DefaultSecretKey,
-		tokenclient.WithBaseURL(srv.URL), tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
+		tokenclient.WithBaseURL(srv.URL),
+		tokenclient.WithRetry(tokenclient.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,7 +109,8 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 		{dir, "api.old", "api"}, {mod, "api.new", "api"}, {dir, "tokenclient.old", "tokenclient"},
 	} {
 		exports := filepath.Join(tmp, w.file)
-		if _, err := goTool(ctx, dir, w.cwd, "apidiff", "-w", exports, modulePath+"/"+w.pkg); err != nil {
+		_, err := goTool(ctx, dir, w.cwd, "apidiff", "-w", exports, modulePath+"/"+w.pkg)
+		if err != nil {
 			return err
 		}
 	}
