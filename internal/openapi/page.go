@@ -11,8 +11,8 @@ import (
 var ErrNoSpec = errors.New("no single OpenAPI spec")
 
 // Extract returns the spec in page: the lines between the fence lines of
-// its only ```yaml block (a fence is three or more backticks, closed by a
-// line of at least as many), or page itself when it is a raw spec (it starts
+// its only ```yaml block (a fence is three or more backticks indented by at
+// most 3 spaces, closed by a line of at least as many), or page itself when it is a raw spec (it starts
 // with "openapi:" or "{" after blank lines). A leading UTF-8 byte order
 // mark is dropped and CRLF line endings become LF, so that a page saved by
 // another editor yields the same bytes. It is linear in len(page).
@@ -27,13 +27,20 @@ func Extract(page []byte) ([]byte, error) {
 		if i := bytes.IndexByte(page[pos:], '\n'); i >= 0 {
 			next = pos + i + 1
 		}
-		line := bytes.TrimSpace(page[pos:next])
+		// As in CommonMark, a fence is indented by at most 3 spaces: a
+		// description's indented ``` inside the YAML is not one.
+		raw := bytes.TrimRight(page[pos:next], " \t\n")
+		line := bytes.TrimLeft(raw, " ")
+		if len(raw)-len(line) > 3 {
+			line = nil
+		}
 		ticks := line[:len(line)-len(bytes.TrimLeft(line, "`"))]
 		switch {
 		case fence == nil && len(ticks) >= 3:
 			fence = ticks
 			start = next
-			if !bytes.HasPrefix(line[len(ticks):], []byte("yaml")) {
+			info, _, _ := bytes.Cut(bytes.TrimSpace(line[len(ticks):]), []byte(" "))
+			if string(info) != "yaml" {
 				start = -1 // another language: skipped
 			}
 		case fence != nil && len(ticks) >= len(fence) && len(ticks) == len(line):

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 
 	"go.yaml.in/yaml/v4"
@@ -50,9 +49,8 @@ func generate(ctx context.Context, dir string, spec []byte) (map[string][]byte, 
 		if err := os.WriteFile(tmpCfg, b, 0o600); err != nil {
 			return nil, err
 		}
-		cmd := exec.CommandContext(ctx, "go", "tool", "-modfile=tools/go.mod", "oapi-codegen",
+		cmd := command(ctx, dir, "go", "tool", "-modfile=tools/go.mod", "oapi-codegen",
 			"-config", tmpCfg, in)
-		cmd.Dir = dir
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("oapi-codegen -config %s: %v: %s",
 				cfg, err, bytes.TrimSpace(msg))

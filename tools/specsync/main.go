@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 const usageText = `Usage:
@@ -25,7 +26,8 @@ const usageText = `Usage:
 
 Exit codes: 0 applied, builds and passes the short tests; 1 applied but red (the report's
 to-do list); 2 refused, nothing written; 3 breaking changes refused under -fail-on-breaking,
-nothing written; 4 no change, nothing written.
+nothing written; 4 no change, nothing written; 5 a write failed part way (git checkout --
+openapi.yaml api internal/fakeapi restores them).
 
 Flags:
 `
@@ -37,12 +39,17 @@ const (
 	exitRefused
 	exitBreaking
 	exitNoChange
+	exitWriteFailed
 )
 
+// timeout bounds a whole run: the fetch, the generators and the tests.
+const timeout = 20 * time.Minute
+
 func main() {
-	// Ctrl-C stops it and what it runs: nothing is written before the
-	// generated code is complete, and a write cut short is git's to undo.
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	cancel()
+	os.Exit(code)
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -64,6 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitRefused
 	}
 	if *gen {
+		if fs.NArg() > 0 {
+			fmt.Fprintln(stderr, "specsync: -generate takes no SRC; see -h")
+			return exitRefused
+		}
 		if *out == "" {
 			*out = *dir
 		}

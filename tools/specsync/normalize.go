@@ -79,7 +79,7 @@ func inlineTokenResponses(doc *openapi3.T) []string {
 	var refs []string
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
-			if !strings.EqualFold(op.OperationID, tokenOperation) || op.Responses == nil {
+			if op.OperationID != tokenOperation || op.Responses == nil {
 				continue
 			}
 			for status, r := range op.Responses.Map() {

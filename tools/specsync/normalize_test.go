@@ -14,8 +14,7 @@ import (
 
 func TestNormalizeDropsMediaTypeParameters(t *testing.T) {
 	// The variant is derived from the parsed spec, not by editing its
-	// text, so that it holds for a JSON or re-laid-out openapi.yaml (a
-	// fixture's, inside a specsync trial).
+	// text, so that it holds for whatever layout Flinks gives openapi.yaml.
 	doc, err := openapi3.NewLoader().LoadFromData(flinkstoken.OpenAPI)
 	if err != nil {
 		t.Fatal(err)
@@ -67,8 +66,7 @@ func TestNormalizeDropsMediaTypeParameters(t *testing.T) {
 // refSpec is a token operation whose 200 body is a component named like
 // the generated client wrapper, as Flinks' other pages do; when other is
 // set, a second operation uses the component too. It is written out here,
-// not derived from openapi.yaml, which is a fixture's spec inside a
-// specsync trial.
+// not derived from openapi.yaml, whose layout is Flinks'.
 func refSpec(other bool) []byte {
 	s := `openapi: 3.0.3
 info: {title: t, version: "1"}

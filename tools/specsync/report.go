@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // modulePath is the module whose api and tokenclient apidiff compares.
@@ -44,13 +46,23 @@ func goTool(ctx context.Context, dir, cwd string, args ...string) (string, error
 		return "", err
 	}
 	args = append([]string{"tool", "-modfile=" + modfile}, args...)
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = cwd
-	out, err := cmd.CombinedOutput()
+	var stderr bytes.Buffer
+	cmd := command(ctx, cwd, "go", args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("%s: %v: %s", args[2], err, firstLines(string(out), 10))
+		return "", fmt.Errorf("%s: %v: %s", args[2], err, firstLines(stderr.String(), 10))
 	}
 	return string(out), nil
+}
+
+// command is exec.CommandContext in dir, with a bound on how long its
+// output is waited for after ctx ends (a tool go started may hold it).
+func command(ctx context.Context, dir, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
 }
 
 // oasdiff returns the wire-level changes from current to next, allOf
@@ -123,15 +135,16 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 // diffTokenclient compares tokenclient's API now with the one diffGo kept;
 // a tokenclient that no longer builds is on the to-do list already.
 func (r *report) diffTokenclient(ctx context.Context, dir string) {
-	defer os.RemoveAll(r.exportsDir)
 	if len(r.todo) > 0 {
 		return
 	}
 	out, err := goTool(ctx, dir, dir, "apidiff", filepath.Join(r.exportsDir, "tokenclient.old"),
 		modulePath+"/tokenclient")
-	if err == nil {
-		r.tokenc = apidiffLines(out)
+	if err != nil {
+		r.tokenc = []string{"- apidiff failed: " + err.Error()}
+		return
 	}
+	r.tokenc = apidiffLines(out)
 }
 
 // apidiffLines keeps apidiff's change lines, marking each incompatible one.
@@ -182,15 +195,13 @@ func (r *report) bump() string {
 }
 
 // compileError is a go test line naming a file and line.
-var compileError = regexp.MustCompile(`^(\S+\.go:\d+)(:\d+)?: (.*)$`)
+var compileError = regexp.MustCompile(`^([\w./-]+\.go:\d+)(:\d+)?: (.*)$`)
 
 // buildAndTest runs go test -short on the module (which builds every
 // package and its tests) and returns what failed, one entry per file:line
 // with its package's directory, or the output's start when none is named.
 func buildAndTest(ctx context.Context, dir string) []string {
-	cmd := exec.CommandContext(ctx, "go", "test", "-short", "./...")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
+	out, err := command(ctx, dir, "go", "test", "-short", "./...").CombinedOutput()
 	if err == nil {
 		return nil
 	}
@@ -212,7 +223,7 @@ func buildAndTest(ctx context.Context, dir string) []string {
 			continue
 		}
 		seen[m[1]] = true
-		entry := m[1] + ": " + printable(m[3], maxHostText)
+		entry := m[1] + ": " + m[3]
 		if strings.Contains(m[1], "/") {
 			todo = append(todo, entry)
 		} else {
@@ -221,7 +232,7 @@ func buildAndTest(ctx context.Context, dir string) []string {
 	}
 	todo = append(todo, pending...)
 	if len(todo) == 0 {
-		todo = []string{"go test: " + firstLines(string(out), 10)}
+		todo = []string{"go test: " + string(out)}
 	}
 	return todo
 }
@@ -240,14 +251,31 @@ func (r *report) annotate(entry string) string {
 	return entry
 }
 
-// maxTodo bounds the to-do list printed.
-const maxTodo = 30
+// Bounds on what the report lists, so that it stays a readable pull
+// request body (GitHub takes 65,536 characters).
+const (
+	maxTodo = 30
+	maxList = 60
+)
+
+// mdEscapes neutralise the markdown and HTML that page text could carry
+// into the pull request's body: links, images, tags.
+var mdEscapes = strings.NewReplacer("<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]")
+
+// md is page-derived text s made printable and inert as markdown.
+func md(s string, max int) string {
+	return mdEscapes.Replace(printable(s, max))
+}
 
 func (r *report) print(w io.Writer) {
-	fmt.Fprintf(w, "## Flinks spec update from %s\n\n", r.src)
+	fmt.Fprintf(w, "## Flinks spec update from %s\n\n", md(r.src, maxHostText))
 	if r.wire != nil || r.api != nil {
 		fmt.Fprintf(w, "### Wire (oasdiff)\n\n")
-		for _, c := range r.wire {
+		for i, c := range r.wire {
+			if i == maxList {
+				fmt.Fprintf(w, "- … and %d more\n", len(r.wire)-maxList)
+				break
+			}
 			mark := ""
 			if c.Level >= 3 {
 				mark = "**breaking** "
@@ -256,7 +284,7 @@ func (r *report) print(w io.Writer) {
 			if where != "" {
 				where += ": "
 			}
-			fmt.Fprintf(w, "- %s%s%s\n", mark, where, printable(c.Text, 500))
+			fmt.Fprintf(w, "- %s%s\n", mark, md(where+c.Text, 500))
 		}
 		if len(r.wire) == 0 {
 			fmt.Fprintln(w, "No wire-level change: prose, examples or layout only.")
@@ -275,7 +303,7 @@ func (r *report) print(w io.Writer) {
 				fmt.Fprintf(w, "- … and %d more\n", len(r.todo)-maxTodo)
 				break
 			}
-			fmt.Fprintf(w, "- [ ] %s\n", r.annotate(t))
+			fmt.Fprintf(w, "- [ ] %s\n", md(r.annotate(t), 500))
 		}
 		if len(r.todo) == 0 {
 			fmt.Fprintln(w, "go test -short ./... passes.")
@@ -283,9 +311,9 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(w, "\nSuggested CHANGELOG entry: \"Flinks spec update (%s): %d wire "+
 			"changes.\"\n", r.src, len(r.wire))
 	}
-	fmt.Fprintf(w, "\n%s\n", r.outcome)
+	fmt.Fprintf(w, "\n%s\n", md(r.outcome, 2000))
 	if r.tested {
-		fmt.Fprintln(w, "Review with git diff; undo with git checkout -- . (or git stash).")
+		fmt.Fprintf(w, "Review with git diff; undo with %s.\n", undo)
 	}
 }
 
@@ -295,8 +323,12 @@ func printList(w io.Writer, pkg string, lines []string) {
 		return
 	}
 	fmt.Fprintf(w, "%s:\n", pkg)
-	for _, l := range lines {
-		fmt.Fprintf(w, "  %s\n", l)
+	for i, l := range lines {
+		if i == maxList {
+			fmt.Fprintf(w, "  - … and %d more\n", len(lines)-maxList)
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", md(l, 500))
 	}
 }
 

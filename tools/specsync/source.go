@@ -20,7 +20,7 @@ const canonicalPage = "https://docs.flinks.com/api/authorize/endpoints/generate-
 
 // Bounds on what a page host can make specsync read, wait for or print.
 const (
-	maxSpecBytes = 8 << 20
+	maxSpecBytes = 256 << 10 // 70 times the spec; loading is not linear in its size
 	fetchTimeout = 30 * time.Second
 	maxRedirects = 5
 	maxHostText  = 300
@@ -56,6 +56,10 @@ func fetch(ctx context.Context, raw string) ([]byte, error) {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
+		// Not the *url.Error itself: it repeats the URL with its query.
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("fetch %s: %s", sourceName(raw), printable(err.Error(), maxHostText))
 	}
 	defer resp.Body.Close()

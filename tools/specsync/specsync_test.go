@@ -5,6 +5,8 @@ import (
 	"context"
 	"flag"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,7 +97,7 @@ func TestCheck(t *testing.T) {
 			"a type list of several types"},
 		{"an external $ref", []edit{{at(16, "type: object", "properties:", "  HttpStatusCode:"),
 			at(16, "$ref: 'https://evil.example/s.yaml'", "properties:", "  HttpStatusCode:")}},
-			"not a loadable OpenAPI document"},
+			"external reference"},
 		{"invalid: a response without description", []edit{{success, ""}},
 			"not a valid OpenAPI document"},
 	}
@@ -171,7 +173,7 @@ func TestRefusedPagesWriteNothing(t *testing.T) {
 		want int
 	}{
 		{"the same spec", nil, seed, exitNoChange},
-		{"a page that does not validate", nil, page(t, edit{tokenOp, "    get:\n"}), exitRefused},
+		{"a page its check refuses", nil, page(t, edit{tokenOp, "    get:\n"}), exitRefused},
 		{"a page without a spec", nil, []byte("no fence here\n"), exitRefused},
 		{"two SRCs", []string{"a", "b"}, nil, exitRefused},
 		{"an http URL", []string{"http://docs.example/page.md"}, nil, exitRefused},
@@ -222,7 +224,7 @@ func TestReport(t *testing.T) {
 		bump     string
 	}{
 		{"examples only", []edit{examplesOnly}, "", "", false, "patch"},
-		{"allOf, same schema", []edit{allOf}, "", "", false, ""},
+		{"allOf, same schema", []edit{allOf}, "", "", false, "patch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -304,11 +306,58 @@ func TestApply(t *testing.T) {
 			if written := bytes.Equal(got, spec); written != (tt.want != exitBreaking) {
 				t.Errorf("openapi.yaml written: %v, want %v", written, !written)
 			}
+			for _, name := range []string{"api/api.gen.go", "internal/fakeapi/server.gen.go"} {
+				was, _ := os.ReadFile(filepath.Join(root, name))
+				now, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil || bytes.Equal(was, now) != (tt.want == exitBreaking) {
+					t.Errorf("%s rewritten: %v (%v), want %v", name, !bytes.Equal(was, now), err,
+						tt.want != exitBreaking)
+				}
+			}
 			for _, want := range tt.report {
 				if !strings.Contains(report, want) {
 					t.Errorf("the report lacks %q:\n%s", want, report)
 				}
 			}
 		})
+	}
+}
+
+// TestPageTextMadeSafe checks what stands between a page host's text and
+// the terminal or the pull request's body.
+func TestPageTextMadeSafe(t *testing.T) {
+	tests := []struct {
+		name, got, want string
+	}{
+		{"a URL's credentials, query and fragment",
+			sourceName("https://u:pw@docs.example/p.md?token=s3cret#x"),
+			"https://u:xxxxx@docs.example/p.md"},
+		{"terminal escapes", printable("a\x1b[31mb\r\nc", 100), "a[31mbc"},
+		{"a cut", printable("abcdef", 4), "abcd…"},
+		{"markdown links and tags", md("/x<img src=y>[fix](https://evil)", 100),
+			"/x&lt;img src=y&gt;\\[fix\\](https://evil)"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		to   string
+		hops int
+		ok   bool
+	}{
+		{"https://docs.example/b", 1, true},
+		{"http://docs.example/b", 1, false},
+		{"https://docs.example/b", maxRedirects + 1, false},
+	} {
+		req := httptest.NewRequest(http.MethodGet, tt.to, nil)
+		via := make([]*http.Request, tt.hops)
+		for i := range via {
+			via[i] = httptest.NewRequest(http.MethodGet, "https://docs.example/a", nil)
+		}
+		if err := httpsRedirectsOnly(req, via); (err == nil) != tt.ok {
+			t.Errorf("a redirect to %s after %d: got %v, want allowed %v", tt.to, tt.hops, err, tt.ok)
+		}
 	}
 }

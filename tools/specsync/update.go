@@ -17,6 +17,11 @@ import (
 // change; after that, git holds the old tree.
 func (r *report) update(ctx context.Context, dir, src string, failOnBreaking bool,
 	stdin io.Reader, progress io.Writer) int {
+	defer func() {
+		if r.exportsDir != "" {
+			os.RemoveAll(r.exportsDir)
+		}
+	}()
 	raw, err := readSource(ctx, src, stdin)
 	if err != nil {
 		return r.refuse(err)
@@ -54,8 +59,8 @@ func (r *report) update(ctx context.Context, dir, src string, failOnBreaking boo
 	}
 	files["openapi.yaml"] = spec
 	if err := writeFiles(dir, files); err != nil {
-		r.outcome = fmt.Sprintf("Writing failed (%v): git checkout -- . restores the tree.", err)
-		return exitRefused
+		r.outcome = fmt.Sprintf("Writing failed part way (%v): %s restores the files.", err, undo)
+		return exitWriteFailed
 	}
 	fmt.Fprintln(progress, "specsync: written; go test -short ./...")
 	r.tested = true
@@ -68,6 +73,9 @@ func (r *report) update(ctx context.Context, dir, src string, failOnBreaking boo
 	r.outcome = "Applied: the module builds and passes go test -short."
 	return exitGreen
 }
+
+// undo restores what update writes.
+const undo = "git checkout -- openapi.yaml api internal/fakeapi"
 
 // refuse records why nothing was written.
 func (r *report) refuse(err error) int {
