@@ -12,10 +12,11 @@ var ErrNoSpec = errors.New("no single OpenAPI spec")
 
 // Extract returns the spec in page: the lines between the fence lines of
 // its only ```yaml block (a fence is three or more backticks indented by at
-// most 3 spaces, closed by a line of at least as many), or page itself when it is a raw spec (it starts
-// with "openapi:" or "{" after blank lines). A leading UTF-8 byte order
-// mark is dropped and CRLF line endings become LF, so that a page saved by
-// another editor yields the same bytes. It is linear in len(page).
+// most 3 spaces, closed by a line of at least as many), or page itself
+// when it is a raw spec (it starts with "openapi:" or "{" after blank
+// lines). A leading UTF-8 byte order mark is dropped and CRLF line endings
+// become LF, so that a page saved by another editor yields the same bytes.
+// It is linear in len(page).
 func Extract(page []byte) ([]byte, error) {
 	page = bytes.TrimPrefix(page, []byte("\xef\xbb\xbf"))
 	page = bytes.ReplaceAll(page, []byte("\r\n"), []byte("\n"))

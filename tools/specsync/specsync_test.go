@@ -357,7 +357,8 @@ func TestPageTextMadeSafe(t *testing.T) {
 			via[i] = httptest.NewRequest(http.MethodGet, "https://docs.example/a", nil)
 		}
 		if err := httpsRedirectsOnly(req, via); (err == nil) != tt.ok {
-			t.Errorf("a redirect to %s after %d: got %v, want allowed %v", tt.to, tt.hops, err, tt.ok)
+			t.Errorf("a redirect to %s after %d: got %v, want allowed %v",
+				tt.to, tt.hops, err, tt.ok)
 		}
 	}
 }
