@@ -39,6 +39,9 @@ func generate(ctx context.Context, dir string, spec []byte) (map[string][]byte, 
 			return nil, err
 		}
 		name, _ := c["output"].(string)
+		if !filepath.IsLocal(name) {
+			return nil, fmt.Errorf("%s: output %q is not a path inside the module", cfg, name)
+		}
 		out := filepath.Join(tmp, "out.go")
 		c["output"] = out
 		b, err := yaml.Marshal(c)
