@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flinkskit/flinks-token-go/internal/openapi"
 )
 
 var applyPages = flag.Bool("apply", false,
@@ -51,7 +53,11 @@ func at(n int, ls ...string) string {
 // Edits the tests share; the token operation's properties sit at 18
 // spaces, its responses at 8, its parameters' schemas at 12.
 var (
-	tokenPath    = "/v3/{customerId}/BankingServices/GenerateAuthorizeToken:"
+	// The token operation's path, its first segment and its path
+	// parameter's name, as openapi.yaml spells them.
+	tokenPath    = openapi.MustPath(tokenOperation) + ":"
+	firstSeg     = "/" + strings.Split(tokenPath, "/")[1]
+	paramName    = strings.Trim(strings.Split(tokenPath, "/")[2], "{}")
 	tokenOp      = "    post:\n"
 	serverLine   = "  - url: https://{instance}-api.private.fin.ag\n"
 	tokenString  = at(18, "Token:", "  type: string")
@@ -85,7 +91,8 @@ func TestCheck(t *testing.T) {
 			tokenOp + "      servers:\n        - url: https://other.example\n"}},
 			"servers of its own"},
 		{"/v3 moved into the server", []edit{{serverLine, strings.TrimSuffix(serverLine, "\n") +
-			"/v3\n"}, {"  /v3/{customerId}", "  /{customerId}"}}, "has a path"},
+			firstSeg + "\n"}, {"  " + tokenPath, "  " + strings.TrimPrefix(tokenPath, firstSeg)}},
+			"has a path"},
 		{"no servers", []edit{{"servers:\n" + serverLine, "x-servers:\n" + serverLine}},
 			"no servers"},
 		{"OpenAPI 2", []edit{{"openapi: 3.0.3", "swagger: '2.0'"}}, "want OpenAPI 3.0 or 3.1"},
@@ -272,9 +279,10 @@ func TestApply(t *testing.T) {
 		t.Skip("builds and tests a copy of the module: make spec-fixtures runs it (-apply)")
 	}
 	harmless := []edit{examplesOnly, serverError, headers,
-		{"/v3/{customerId}/", "/v3/{CustomerId}/"}, {"- name: customerId", "- name: CustomerId"},
-		{at(12, "type: string") + "            default: 43387ca6",
-			at(12, "type: string", "pattern: '^[0-9a-f-]{36}$'") + "            default: 43387ca6"},
+		{"{" + paramName + "}", "{" + strings.ToUpper(paramName[:1]) + paramName[1:] + "}"},
+		{"- name: " + paramName, "- name: " + strings.ToUpper(paramName[:1]) + paramName[1:]},
+		{at(12, "type: string") + "            default: ",
+			at(12, "type: string", "pattern: '^[0-9a-f-]{36}$'") + "            default: "},
 	}
 	tests := []struct {
 		name   string
