@@ -1,18 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"go.yaml.in/yaml/v4"
 )
 
-// configs are the oapi-codegen configurations in the module root; each
-// names the file it generates (output), relative to the root.
-var configs = []string{"oapi-codegen.yaml", "oapi-codegen-server.yaml"}
+// outputs maps each oapi-codegen configuration in the module root to the
+// file, relative to the root, that specsync writes its output to.
+var outputs = map[string]string{
+	"oapi-codegen.yaml":        "api/api.gen.go",
+	"oapi-codegen-server.yaml": "internal/fakeapi/server.gen.go",
+}
 
 // generate returns the code the pinned oapi-codegen generates from spec
 // with the module's configurations, keyed by path relative to the module
@@ -32,48 +32,15 @@ func generate(ctx context.Context, dir string, spec []byte) (map[string][]byte, 
 		return nil, err
 	}
 	files := map[string][]byte{}
-	for _, cfg := range configs {
-		// The configuration as it is, but for where it writes.
-		c := map[string]any{}
-		if err := readYAML(filepath.Join(dir, cfg), &c); err != nil {
-			return nil, err
-		}
-		name, _ := c["output"].(string)
-		if !filepath.IsLocal(name) {
-			return nil, fmt.Errorf("%s: output %q is not a path inside the module", cfg, name)
-		}
-		out := filepath.Join(tmp, "out.go")
-		c["output"] = out
-		b, err := yaml.Marshal(c)
+	for cfg, name := range outputs {
+		// A configuration without output: oapi-codegen writes to stdout.
+		files[name], err = output(command(ctx, dir, "go", "tool", "-modfile=tools/go.mod",
+			"oapi-codegen", "-config", cfg, in))
 		if err != nil {
-			return nil, err
-		}
-		tmpCfg := filepath.Join(tmp, cfg)
-		if err := os.WriteFile(tmpCfg, b, 0o600); err != nil {
-			return nil, err
-		}
-		cmd := command(ctx, dir, "go", "tool", "-modfile=tools/go.mod", "oapi-codegen",
-			"-config", tmpCfg, in)
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("oapi-codegen -config %s: %v: %s",
-				cfg, err, bytes.TrimSpace(msg))
-		}
-		if files[name], err = os.ReadFile(out); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("oapi-codegen -config %s: %w", cfg, err)
 		}
 	}
 	return files, nil
-}
-
-func readYAML(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := yaml.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
 }
 
 // writeFiles writes files (from generate) under dir.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -24,10 +23,7 @@ import (
 //     the page $refs them from components (the style of Flinks' other
 //     pages), so that its body types keep their names
 //     (GenerateAuthorizeToken200JSONResponseBody, …); a component left
-//     unreferenced by that is dropped;
-//   - a component schema named like an operation's client response wrapper
-//     (GenerateAuthorizeTokenResponse) gets the suffix Schema, since the
-//     two Go types would collide.
+//     unreferenced by that is dropped.
 func Normalize(spec []byte) ([]byte, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(spec)
@@ -53,17 +49,8 @@ func Normalize(spec []byte) ([]byte, error) {
 				delete(doc.Components.Responses, name)
 			}
 		}
-		renames := wrapperCollisions(doc)
-		for old, renamed := range renames {
-			doc.Components.Schemas[renamed] = doc.Components.Schemas[old]
-			delete(doc.Components.Schemas, old)
-		}
 		if out, err = json.Marshal(doc); err != nil {
 			return nil, err
-		}
-		for old, renamed := range renames {
-			out = bytes.ReplaceAll(out, []byte(`"#/components/schemas/`+old+`"`),
-				[]byte(`"#/components/schemas/`+renamed+`"`))
 		}
 	}
 	var indented bytes.Buffer
@@ -106,49 +93,4 @@ func inlineTokenResponses(doc *openapi3.T) []string {
 		}
 	}
 	return refs
-}
-
-// wrapperCollisions maps each component schema whose Go type name equals
-// an operation's client response wrapper (operationId + "Response") to its
-// new name.
-func wrapperCollisions(doc *openapi3.T) map[string]string {
-	wrappers := map[string]bool{}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			if op.OperationID != "" {
-				wrappers[goName(op.OperationID)+"Response"] = true
-			}
-		}
-	}
-	renames := map[string]string{}
-	for name := range doc.Components.Schemas {
-		if wrappers[goName(name)] {
-			renamed := name + "Schema"
-			for doc.Components.Schemas[renamed] != nil {
-				renamed += "_"
-			}
-			renames[name] = renamed
-		}
-	}
-	return renames
-}
-
-// goName approximates oapi-codegen's default name normalizer: the parts
-// between non-alphanumeric characters, each with an upper-case first
-// letter, joined.
-func goName(s string) string {
-	var b strings.Builder
-	upper := true
-	for _, r := range s {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			upper = true
-		case upper:
-			b.WriteRune(unicode.ToUpper(r))
-			upper = false
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"maps"
 	"mime"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -115,10 +118,10 @@ func TestNormalizeRefs(t *testing.T) {
 	}{
 		{name: "token responses inlined, component dropped", spec: refSpec(false)},
 		{
-			name:       "component used elsewhere renamed",
+			name:       "component used elsewhere kept",
 			spec:       refSpec(true),
-			components: []string{"GenerateAuthorizeTokenResponseSchema"},
-			otherRef:   "#/components/schemas/GenerateAuthorizeTokenResponseSchema",
+			components: []string{"GenerateAuthorizeTokenResponse"},
+			otherRef:   "#/components/schemas/GenerateAuthorizeTokenResponse",
 		},
 	}
 	for _, tt := range tests {
@@ -155,5 +158,31 @@ func TestNormalizeRefs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGenerateNameCollision generates a page whose component schema is
+// named like the client's response wrapper and used by a second
+// operation: the configurations' resolve-type-name-collisions keeps the
+// component's name and renames the wrapper, where oapi-codegen would
+// otherwise declare the type twice.
+func TestGenerateNameCollision(t *testing.T) {
+	if !*applyPages {
+		t.Skip("runs oapi-codegen: make spec-fixtures runs it (-apply)")
+	}
+	files, err := generate(context.Background(), root, refSpec(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := string(files[outputs["oapi-codegen.yaml"]])
+	if !strings.Contains(code, "\ntype GenerateAuthorizeTokenResponse struct {\n\tToken ") {
+		t.Error("the component schema lost its name GenerateAuthorizeTokenResponse")
+	}
+	declared := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^type (\w+) `).FindAllStringSubmatch(code, -1) {
+		if declared[m[1]] {
+			t.Errorf("type %s is declared twice", m[1])
+		}
+		declared[m[1]] = true
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/types"
 	"io"
 	"os"
 	"os/exec"
@@ -12,6 +13,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"golang.org/x/exp/apidiff"
+	"golang.org/x/tools/go/packages"
 )
 
 // modulePath is the module whose api and tokenclient apidiff compares.
@@ -28,32 +32,13 @@ type change struct {
 // report is what specsync found out about a page; print writes it as the
 // markdown a pull request's body takes as it is.
 type report struct {
-	src        string
-	wire       []change
-	api        []string // apidiff of api, "- Name: what" lines
-	tokenc     []string // apidiff of tokenclient, after writing
-	tested     bool     // the new code was written, built and tested
-	todo       []string // what no longer builds or passes, file:line first
-	outcome    string
-	exportsDir string
-}
-
-// goTool runs a tool pinned in dir's tools/go.mod with its working
-// directory in cwd, and returns its output.
-func goTool(ctx context.Context, dir, cwd string, args ...string) (string, error) {
-	modfile, err := filepath.Abs(filepath.Join(dir, "tools", "go.mod"))
-	if err != nil {
-		return "", err
-	}
-	args = append([]string{"tool", "-modfile=" + modfile}, args...)
-	var stderr bytes.Buffer
-	cmd := command(ctx, cwd, "go", args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("%s: %v: %s", args[2], err, firstLines(stderr.String(), 10))
-	}
-	return string(out), nil
+	src     string
+	outcome string
+	wire    []change
+	api     []apidiff.Change
+	tokenc  []apidiff.Change
+	tested  bool     // the new code was written, built and tested
+	todo    []string // what no longer builds or passes, file:line first
 }
 
 // command is exec.CommandContext in dir, with a bound on how long its
@@ -63,6 +48,20 @@ func command(ctx context.Context, dir, name string, args ...string) *exec.Cmd {
 	cmd.Dir = dir
 	cmd.WaitDelay = 10 * time.Second
 	return cmd
+}
+
+// output runs cmd and returns its standard output, or an error carrying
+// the start of its standard error.
+func output(cmd *exec.Cmd) ([]byte, error) {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		lines := strings.SplitN(strings.TrimSpace(stderr.String()), "\n", 11)
+		return nil, fmt.Errorf("%v: %s", err,
+			printable(strings.Join(lines[:min(len(lines), 10)], " / "), 2000))
+	}
+	return out, nil
 }
 
 // oasdiff returns the wire-level changes from current to next, allOf
@@ -80,91 +79,69 @@ func oasdiff(ctx context.Context, dir string, current, next []byte) ([]change, e
 	if err := os.WriteFile(revision, next, 0o600); err != nil {
 		return nil, err
 	}
-	out, err := goTool(ctx, dir, dir, "oasdiff", "changelog", "--flatten-allof", "--format", "json",
-		base, revision)
+	out, err := output(command(ctx, dir, "go", "tool", "-modfile=tools/go.mod", "oasdiff",
+		"changelog", "--flatten-allof", "--format", "json", base, revision))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("oasdiff: %w", err)
 	}
 	var cs []change
-	if err := json.Unmarshal([]byte(out), &cs); err != nil {
+	if err := json.Unmarshal(out, &cs); err != nil {
 		return nil, fmt.Errorf("oasdiff: unreadable output: %w", err)
 	}
 	return cs, nil
 }
 
-// diffGo compares the api package generated from the new spec (files)
-// with dir's, before anything is written: the new one is built in a
-// temporary module holding dir's go.mod, go.sum and api/. It also keeps
-// tokenclient's current API for diffTokenclient.
+// diffGo compares the exported API of api and tokenclient in dir with
+// what they become on the code generated from the new spec (files), which
+// go/packages lays over dir's without writing it.
 func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte) error {
-	tmp, err := os.MkdirTemp("", "specsync-")
+	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	r.exportsDir = tmp
-	mod := filepath.Join(tmp, "module")
-	copies := map[string][]byte{}
-	for _, name := range []string{"go.mod", "go.sum", "api/doc.go"} {
-		if copies[name], err = os.ReadFile(filepath.Join(dir, name)); err != nil {
-			return err
-		}
+	old, err := loadTypes(ctx, dir, nil)
+	if err != nil {
+		return err
 	}
+	if old["api"] == nil || old["tokenclient"] == nil {
+		return fmt.Errorf("api or tokenclient does not build as it is: run go build ./...")
+	}
+	overlay := map[string][]byte{}
 	for name, b := range files {
-		if strings.HasPrefix(name, "api/") {
-			copies[name] = b
-		}
+		overlay[filepath.Join(dir, name)] = b
 	}
-	if err := writeFiles(mod, copies); err != nil {
+	next, err := loadTypes(ctx, dir, overlay)
+	if err != nil {
 		return err
 	}
-	for _, w := range []struct{ cwd, file, pkg string }{
-		{dir, "api.old", "api"}, {mod, "api.new", "api"}, {dir, "tokenclient.old", "tokenclient"},
-	} {
-		exports := filepath.Join(tmp, w.file)
-		_, err := goTool(ctx, dir, w.cwd, "apidiff", "-w", exports, modulePath+"/"+w.pkg)
-		if err != nil {
-			return err
-		}
+	if next["api"] == nil {
+		return fmt.Errorf("the generated api package does not build")
 	}
-	out, err := goTool(ctx, dir, dir, "apidiff",
-		filepath.Join(tmp, "api.old"), filepath.Join(tmp, "api.new"))
-	r.api = apidiffLines(out)
-	return err
+	r.api = apidiff.Changes(old["api"], next["api"]).Changes
+	r.tokenc = []apidiff.Change{{Message: "no longer builds on the new api"}}
+	if next["tokenclient"] != nil {
+		r.tokenc = apidiff.Changes(old["tokenclient"], next["tokenclient"]).Changes
+	}
+	return nil
 }
 
-// diffTokenclient compares tokenclient's API now with the one diffGo kept;
-// a tokenclient that no longer builds is on the to-do list already.
-func (r *report) diffTokenclient(ctx context.Context, dir string) {
-	if len(r.todo) > 0 {
-		return
-	}
-	out, err := goTool(ctx, dir, dir, "apidiff", filepath.Join(r.exportsDir, "tokenclient.old"),
-		modulePath+"/tokenclient")
+// loadTypes type-checks api and tokenclient in dir, with overlay's files
+// in place of dir's, keyed by package name; one that fails is left out.
+func loadTypes(ctx context.Context, dir string, overlay map[string][]byte) (
+	map[string]*types.Package, error) {
+	cfg := &packages.Config{Context: ctx, Dir: dir, Overlay: overlay,
+		Mode: packages.NeedName | packages.NeedTypes}
+	pkgs, err := packages.Load(cfg, "./api", "./tokenclient")
 	if err != nil {
-		r.tokenc = []string{"- apidiff failed: " + err.Error()}
-		return
+		return nil, err
 	}
-	r.tokenc = apidiffLines(out)
-}
-
-// apidiffLines keeps apidiff's change lines, marking each incompatible one.
-func apidiffLines(out string) []string {
-	var lines []string
-	incompatible := false
-	for line := range strings.Lines(out) {
-		line = strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(line, "Incompatible changes:"):
-			incompatible = true
-		case strings.HasPrefix(line, "Compatible changes:"):
-			incompatible = false
-		case strings.HasPrefix(line, "- ") && incompatible:
-			lines = append(lines, line+" (incompatible)")
-		case strings.HasPrefix(line, "- "):
-			lines = append(lines, line)
+	loaded := map[string]*types.Package{}
+	for _, p := range pkgs {
+		if len(p.Errors) == 0 {
+			loaded[p.Name] = p.Types
 		}
 	}
-	return lines
+	return loaded, nil
 }
 
 // breaking reports whether callers on the wire or importers in Go would
@@ -175,8 +152,8 @@ func (r *report) breaking() bool {
 			return true
 		}
 	}
-	for _, l := range append(r.api, r.tokenc...) {
-		if strings.HasSuffix(l, "(incompatible)") {
+	for _, c := range append(r.api, r.tokenc...) {
+		if !c.Compatible {
 			return true
 		}
 	}
@@ -237,26 +214,24 @@ func buildAndTest(ctx context.Context, dir string) []string {
 	return todo
 }
 
-// annotate appends to each to-do entry the api change whose name it holds.
+// annotate appends to a to-do entry the api change whose name it holds.
 func (r *report) annotate(entry string) string {
 	for _, c := range r.api {
-		name, _, _ := strings.Cut(strings.TrimPrefix(c, "- "), ":")
+		name, _, _ := strings.Cut(c.Message, ":")
 		if i := strings.LastIndexAny(name, ".)"); i >= 0 {
 			name = name[i+1:]
 		}
 		if name != "" && strings.Contains(entry, name) {
-			return entry + " — api: " + strings.TrimPrefix(c, "- ")
+			return entry + " — api: " + c.Message
 		}
 	}
 	return entry
 }
 
-// Bounds on what the report lists, so that it stays a readable pull
-// request body (GitHub takes 65,536 characters).
-const (
-	maxTodo = 30
-	maxList = 60
-)
+// maxReport bounds the report, whatever the page holds, so that it stays
+// a pull request body (GitHub takes 65,536 characters); the outcome comes
+// first, so that a cut only shortens the lists.
+const maxReport = 60000
 
 // mdEscapes neutralise the markdown and HTML that page text could carry
 // into the pull request's body: links, images, tags.
@@ -268,14 +243,15 @@ func md(s string, max int) string {
 }
 
 func (r *report) print(w io.Writer) {
-	fmt.Fprintf(w, "## Flinks spec update from %s\n\n", md(r.src, maxHostText))
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Flinks spec update from %s\n\n%s\n", md(r.src, maxHostText),
+		md(r.outcome, 2000))
+	if r.tested {
+		fmt.Fprintf(&b, "Review with git diff; undo with %s.\n", undo)
+	}
 	if r.wire != nil || r.api != nil {
-		fmt.Fprintf(w, "### Wire (oasdiff)\n\n")
-		for i, c := range r.wire {
-			if i == maxList {
-				fmt.Fprintf(w, "- … and %d more\n", len(r.wire)-maxList)
-				break
-			}
+		fmt.Fprintf(&b, "\n### Wire (oasdiff)\n\n")
+		for _, c := range r.wire {
 			mark := ""
 			if c.Level >= 3 {
 				mark = "**breaking** "
@@ -284,59 +260,45 @@ func (r *report) print(w io.Writer) {
 			if where != "" {
 				where += ": "
 			}
-			fmt.Fprintf(w, "- %s%s\n", mark, md(where+c.Text, 500))
+			fmt.Fprintf(&b, "- %s%s\n", mark, md(where+c.Text, 500))
 		}
 		if len(r.wire) == 0 {
-			fmt.Fprintln(w, "No wire-level change: prose, examples or layout only.")
+			fmt.Fprintln(&b, "No wire-level change: prose, examples or layout only.")
 		}
-		fmt.Fprintf(w, "\n### Go (apidiff)\n\n")
-		printList(w, "api", r.api)
-		if r.tested {
-			printList(w, "tokenclient", r.tokenc)
+		fmt.Fprintf(&b, "\n### Go (apidiff)\n\n")
+		for _, pkg := range []struct {
+			name    string
+			changes []apidiff.Change
+		}{{"api", r.api}, {"tokenclient", r.tokenc}} {
+			if len(pkg.changes) == 0 {
+				fmt.Fprintf(&b, "%s: no change to its exported API.\n", pkg.name)
+				continue
+			}
+			fmt.Fprintf(&b, "%s:\n", pkg.name)
+			for _, c := range pkg.changes {
+				mark := ""
+				if !c.Compatible {
+					mark = " (incompatible)"
+				}
+				fmt.Fprintf(&b, "  - %s%s\n", md(c.Message, 500), mark)
+			}
 		}
-		fmt.Fprintf(w, "\nSuggested version bump: %s.\n", r.bump())
+		fmt.Fprintf(&b, "\nSuggested version bump: %s.\n", r.bump())
 	}
 	if r.tested {
-		fmt.Fprintf(w, "\n### Build and short tests\n\n")
-		for i, t := range r.todo {
-			if i == maxTodo {
-				fmt.Fprintf(w, "- … and %d more\n", len(r.todo)-maxTodo)
-				break
-			}
-			fmt.Fprintf(w, "- [ ] %s\n", md(r.annotate(t), 500))
+		fmt.Fprintf(&b, "\n### Build and short tests\n\n")
+		for _, t := range r.todo {
+			fmt.Fprintf(&b, "- [ ] %s\n", md(r.annotate(t), 500))
 		}
 		if len(r.todo) == 0 {
-			fmt.Fprintln(w, "go test -short ./... passes.")
+			fmt.Fprintln(&b, "go test -short ./... passes.")
 		}
-		fmt.Fprintf(w, "\nSuggested CHANGELOG entry: \"Flinks spec update (%s): %d wire "+
-			"changes.\"\n", r.src, len(r.wire))
+		fmt.Fprintf(&b, "\nSuggested CHANGELOG entry: \"Flinks spec update (%s): %d wire "+
+			"changes.\"\n", md(r.src, maxHostText), len(r.wire))
 	}
-	fmt.Fprintf(w, "\n%s\n", md(r.outcome, 2000))
-	if r.tested {
-		fmt.Fprintf(w, "Review with git diff; undo with %s.\n", undo)
+	s := b.String()
+	if len(s) > maxReport {
+		s = strings.ToValidUTF8(s[:maxReport], "") + "\n\n(the report is cut here)\n"
 	}
-}
-
-func printList(w io.Writer, pkg string, lines []string) {
-	if len(lines) == 0 {
-		fmt.Fprintf(w, "%s: no change to its exported API.\n", pkg)
-		return
-	}
-	fmt.Fprintf(w, "%s:\n", pkg)
-	for i, l := range lines {
-		if i == maxList {
-			fmt.Fprintf(w, "  - … and %d more\n", len(lines)-maxList)
-			break
-		}
-		fmt.Fprintf(w, "  %s\n", md(l, 500))
-	}
-}
-
-// firstLines returns the first n lines of s, made printable.
-func firstLines(s string, n int) string {
-	lines := strings.SplitN(strings.TrimSpace(s), "\n", n+1)
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return printable(strings.Join(lines, " / "), 2000)
+	io.WriteString(w, s)
 }

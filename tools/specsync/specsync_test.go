@@ -250,7 +250,6 @@ func TestReport(t *testing.T) {
 			if err := r.diffGo(ctx, root, files); err != nil {
 				t.Fatal(err)
 			}
-			os.RemoveAll(r.exportsDir)
 			var out bytes.Buffer
 			r.print(&out)
 			report := out.String()
@@ -258,7 +257,7 @@ func TestReport(t *testing.T) {
 				t.Errorf("wire changes %v, want one holding %q", r.wire, tt.wire)
 			}
 			if (tt.api == "") != (len(r.api) == 0) || !strings.Contains(report, tt.api) {
-				t.Errorf("api changes %q, want one holding %q", r.api, tt.api)
+				t.Errorf("api changes %v, want one holding %q", r.api, tt.api)
 			}
 			if r.breaking() != tt.breaking || !strings.HasPrefix(r.bump(), tt.bump) {
 				t.Errorf("breaking %v, bump %s; want %v, %s",

@@ -17,11 +17,6 @@ import (
 // change; after that, git holds the old tree.
 func (r *report) update(ctx context.Context, dir, src string, failOnBreaking bool,
 	stdin io.Reader, progress io.Writer) int {
-	defer func() {
-		if r.exportsDir != "" {
-			os.RemoveAll(r.exportsDir)
-		}
-	}()
 	raw, err := readSource(ctx, src, stdin)
 	if err != nil {
 		return r.refuse(err)
@@ -53,7 +48,7 @@ func (r *report) update(ctx context.Context, dir, src string, failOnBreaking boo
 		return r.refuse(err)
 	}
 	if failOnBreaking && r.breaking() {
-		r.outcome = "Refused under -fail-on-breaking: the changes above break callers. " +
+		r.outcome = "Refused under -fail-on-breaking: the changes below break callers. " +
 			"Nothing written."
 		return exitBreaking
 	}
@@ -65,9 +60,8 @@ func (r *report) update(ctx context.Context, dir, src string, failOnBreaking boo
 	fmt.Fprintln(progress, "specsync: written; go test -short ./...")
 	r.tested = true
 	r.todo = buildAndTest(ctx, dir)
-	r.diffTokenclient(ctx, dir)
 	if len(r.todo) > 0 {
-		r.outcome = "Applied, but red: the to-do list above is what no longer builds or passes."
+		r.outcome = "Applied, but red: the to-do list below is what no longer builds or passes."
 		return exitRed
 	}
 	r.outcome = "Applied: the module builds and passes go test -short."
