@@ -76,49 +76,49 @@ func checkServers(doc *openapi3.T) error {
 }
 
 // goDrops are schema keywords (new in OpenAPI 3.1) whose meaning the
-// types oapi-codegen generates would silently drop.
+// types oapi-codegen generates would silently drop. (A type list it cannot
+// carry, oapi-codegen refuses itself.)
 var goDrops = map[string]bool{
 	"prefixItems": true, "if": true, "dependentSchemas": true,
 	"unevaluatedProperties": true, "patternProperties": true, "$dynamicRef": true,
 }
 
-// unsupportedFeature names the first keyword of goDrops in spec, or a type
-// list of several non-null types, with its line; or returns "".
+// dataKeys are the keywords whose values are instance data, not schemas.
+var dataKeys = map[string]bool{
+	"example": true, "examples": true, "default": true, "enum": true, "const": true,
+}
+
+// unsupportedFeature names the first keyword of goDrops in spec with its
+// line, or returns "".
 func unsupportedFeature(spec []byte) string {
 	var root yaml.Node
 	if yaml.Unmarshal(spec, &root) != nil {
 		return ""
 	}
-	return findFeature(&root, "")
+	return findFeature(&root, false)
 }
 
-func findFeature(n *yaml.Node, parentKey string) string {
-	if n.Kind != yaml.MappingNode {
-		for _, c := range n.Content {
-			if f := findFeature(c, ""); f != "" {
+// findFeature searches n; fieldNames says n's keys are property names,
+// not keywords. Instance data (dataKeys) is not searched.
+func findFeature(n *yaml.Node, fieldNames bool) string {
+	for i, c := range n.Content {
+		if n.Kind != yaml.MappingNode {
+			if f := findFeature(c, false); f != "" {
 				return f
 			}
+			continue
 		}
-		return ""
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		// Keys under properties are field names, not keywords.
-		if parentKey != "properties" && goDrops[k.Value] {
-			return fmt.Sprintf("%s (line %d)", k.Value, k.Line)
-		}
-		if parentKey != "properties" && k.Value == "type" && v.Kind == yaml.SequenceNode {
-			nonNull := 0
-			for _, t := range v.Content {
-				if t.Value != "null" {
-					nonNull++
-				}
+		if i%2 == 0 {
+			if !fieldNames && goDrops[c.Value] {
+				return fmt.Sprintf("%s (line %d)", c.Value, c.Line)
 			}
-			if nonNull > 1 {
-				return fmt.Sprintf("a type list of several types (line %d)", k.Line)
-			}
+			continue
 		}
-		if f := findFeature(v, k.Value); f != "" {
+		key := n.Content[i-1].Value
+		if !fieldNames && dataKeys[key] {
+			continue
+		}
+		if f := findFeature(c, !fieldNames && key == "properties"); f != "" {
 			return f
 		}
 	}

@@ -186,3 +186,17 @@ func TestGenerateNameCollision(t *testing.T) {
 		declared[m[1]] = true
 	}
 }
+
+// TestGenerateRefusesTypeLists relies on oapi-codegen to refuse a type
+// list it cannot carry, as check.go says, naming the property.
+func TestGenerateRefusesTypeLists(t *testing.T) {
+	if !*applyPages {
+		t.Skip("runs oapi-codegen: make spec-fixtures runs it (-apply)")
+	}
+	spec := page(t, edit{"openapi: 3.0.3", "openapi: 3.1.0"},
+		edit{tokenString, at(18, "Token:", "  type: [string, integer]")})
+	_, err := generate(context.Background(), root, spec)
+	if err == nil || !strings.Contains(err.Error(), "'Token'") {
+		t.Errorf("got %v, want a refusal naming the property Token", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/types"
 	"io"
@@ -104,7 +105,7 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 		return err
 	}
 	if old["api"] == nil || old["tokenclient"] == nil {
-		return fmt.Errorf("api or tokenclient does not build as it is: run go build ./...")
+		return errors.New("api or tokenclient does not build in the module as it is")
 	}
 	overlay := map[string][]byte{}
 	for name, b := range files {
@@ -115,7 +116,7 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 		return err
 	}
 	if next["api"] == nil {
-		return fmt.Errorf("the generated api package does not build")
+		return errors.New("the generated api package does not build")
 	}
 	r.api = apidiff.Changes(old["api"], next["api"]).Changes
 	r.tokenc = []apidiff.Change{{Message: "no longer builds on the new api"}}
