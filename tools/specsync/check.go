@@ -35,7 +35,7 @@ func check(spec []byte) error {
 		return err
 	}
 	if feature := unsupportedFeature(spec); feature != "" {
-		return fmt.Errorf("the spec uses %s, which the generated Go types cannot carry", feature)
+		return fmt.Errorf("the spec uses %s", feature)
 	}
 	return nil
 }
@@ -83,13 +83,18 @@ var goDrops = map[string]bool{
 	"unevaluatedProperties": true, "patternProperties": true, "$dynamicRef": true,
 }
 
-// dataKeys are the keywords whose values are instance data, not schemas.
-var dataKeys = map[string]bool{
-	"example": true, "examples": true, "default": true, "enum": true, "const": true,
+// goExtensions are the oapi-codegen extensions that do not start with
+// x-go- or x-oapi-codegen-. A page setting any of them would choose Go
+// names, types and imports (x-go-type puts its text into the generated
+// code, which make update-spec then builds and runs): those come from the
+// module's configurations only.
+var goExtensions = map[string]bool{
+	"x-enum-varnames": true, "x-enumNames": true, "x-omitempty": true, "x-omitzero": true,
+	"x-order": true, "x-deprecated-reason": true,
 }
 
-// unsupportedFeature names the first keyword of goDrops in spec with its
-// line, or returns "".
+// unsupportedFeature names the first keyword of goDrops or oapi-codegen
+// extension in spec with its line, or returns "".
 func unsupportedFeature(spec []byte) string {
 	var root yaml.Node
 	if yaml.Unmarshal(spec, &root) != nil {
@@ -99,26 +104,29 @@ func unsupportedFeature(spec []byte) string {
 }
 
 // findFeature searches n; fieldNames says n's keys are property names,
-// not keywords. Instance data (dataKeys) is not searched.
+// not keywords.
 func findFeature(n *yaml.Node, fieldNames bool) string {
-	for i, c := range n.Content {
-		if n.Kind != yaml.MappingNode {
+	if n.Kind != yaml.MappingNode {
+		for _, c := range n.Content {
 			if f := findFeature(c, false); f != "" {
 				return f
 			}
-			continue
 		}
-		if i%2 == 0 {
-			if !fieldNames && goDrops[c.Value] {
-				return fmt.Sprintf("%s (line %d)", c.Value, c.Line)
-			}
-			continue
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		switch {
+		case fieldNames:
+		case goDrops[k.Value]:
+			return fmt.Sprintf("%s (line %d), which the generated Go types would drop",
+				k.Value, k.Line)
+		case goExtensions[k.Value] || strings.HasPrefix(k.Value, "x-go-") ||
+			strings.HasPrefix(k.Value, "x-oapi-codegen-"):
+			return fmt.Sprintf("the oapi-codegen extension %s (line %d): Go names and types "+
+				"come from the module's configurations", k.Value, k.Line)
 		}
-		key := n.Content[i-1].Value
-		if !fieldNames && dataKeys[key] {
-			continue
-		}
-		if f := findFeature(c, !fieldNames && key == "properties"); f != "" {
+		if f := findFeature(n.Content[i+1], !fieldNames && k.Value == "properties"); f != "" {
 			return f
 		}
 	}

@@ -39,6 +39,10 @@ func generate(ctx context.Context, dir string, spec []byte) (map[string][]byte, 
 		if err != nil {
 			return nil, fmt.Errorf("oapi-codegen -config %s: %w", cfg, err)
 		}
+		if len(files[name]) == 0 {
+			return nil, fmt.Errorf("oapi-codegen -config %s wrote nothing to stdout: "+
+				"a configuration names no output (specsync writes %s)", cfg, name)
+		}
 	}
 	return files, nil
 }

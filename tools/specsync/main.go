@@ -1,6 +1,6 @@
 // Command specsync takes a new Flinks /GenerateAuthorizeToken page into the
 // module, with git as the transaction: it reads and validates the spec,
-// generates the Go code into a temporary directory and only then writes
+// generates the Go code in memory and only then writes
 // openapi.yaml, api/ and internal/fakeapi/. It reports what changed on the
 // wire (oasdiff) and in Go (apidiff), the semver bump it suggests, and what
 // no longer builds or passes the short tests, as a to-do list. go generate

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/types"
 	"io"
 	"os"
 	"os/exec"
@@ -33,13 +32,12 @@ type change struct {
 // report is what specsync found out about a page; print writes it as the
 // markdown a pull request's body takes as it is.
 type report struct {
-	src     string
-	outcome string
-	wire    []change
-	api     []apidiff.Change
-	tokenc  []apidiff.Change
-	tested  bool     // the new code was written, built and tested
-	todo    []string // what no longer builds or passes, file:line first
+	src       string
+	outcome   string // markdown
+	wire      []change
+	goChanges map[string][]apidiff.Change // by goPackages' names
+	tested    bool                        // the new code was written, built and tested
+	todo      []string                    // what no longer builds or passes, file:line first
 }
 
 // command is exec.CommandContext in dir, with a bound on how long its
@@ -58,11 +56,16 @@ func output(cmd *exec.Cmd) ([]byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		lines := strings.SplitN(strings.TrimSpace(stderr.String()), "\n", 11)
-		return nil, fmt.Errorf("%v: %s", err,
-			printable(strings.Join(lines[:min(len(lines), 10)], " / "), 2000))
+		return nil, fmt.Errorf("%v: %s", err, head(stderr.String()))
 	}
 	return out, nil
+}
+
+// head is the first lines of a tool's output s on one line, printable and
+// cut.
+func head(s string) string {
+	lines := strings.SplitN(strings.TrimSpace(s), "\n", 11)
+	return printable(strings.Join(lines[:min(len(lines), 10)], " / "), 2000)
 }
 
 // oasdiff returns the wire-level changes from current to next, allOf
@@ -92,8 +95,12 @@ func oasdiff(ctx context.Context, dir string, current, next []byte) ([]change, e
 	return cs, nil
 }
 
-// diffGo compares the exported API of api and tokenclient in dir with
-// what they become on the code generated from the new spec (files), which
+// goPackages are the module's packages for importers, whose exported API
+// apidiff compares.
+var goPackages = []string{"api", "tokenclient", "flinkstest"}
+
+// diffGo compares the exported API of goPackages in dir with what they
+// become on the code generated from the new spec (files), which
 // go/packages lays over dir's without writing it.
 func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte) error {
 	dir, err := filepath.Abs(dir)
@@ -104,9 +111,6 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 	if err != nil {
 		return err
 	}
-	if old["api"] == nil || old["tokenclient"] == nil {
-		return errors.New("api or tokenclient does not build in the module as it is")
-	}
 	overlay := map[string][]byte{}
 	for name, b := range files {
 		overlay[filepath.Join(dir, name)] = b
@@ -115,34 +119,55 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 	if err != nil {
 		return err
 	}
-	if next["api"] == nil {
-		return errors.New("the generated api package does not build")
-	}
-	r.api = apidiff.Changes(old["api"], next["api"]).Changes
-	r.tokenc = []apidiff.Change{{Message: "no longer builds on the new api"}}
-	if next["tokenclient"] != nil {
-		r.tokenc = apidiff.Changes(old["tokenclient"], next["tokenclient"]).Changes
+	r.goChanges = map[string][]apidiff.Change{}
+	for _, name := range goPackages {
+		switch {
+		case buildError(old[name]) != nil:
+			return fmt.Errorf("%s does not build in the module as it is: %s",
+				name, head(buildError(old[name]).Error()))
+		case buildError(next[name]) != nil && name == "api":
+			return fmt.Errorf("the generated api package does not build: %s",
+				head(buildError(next[name]).Error()))
+		case buildError(next[name]) != nil:
+			r.goChanges[name] = []apidiff.Change{{
+				Message: "no longer builds on the new api: " + head(buildError(next[name]).Error())}}
+		default:
+			r.goChanges[name] = apidiff.Changes(old[name].Types, next[name].Types).Changes
+		}
 	}
 	return nil
 }
 
-// loadTypes type-checks api and tokenclient in dir, with overlay's files
-// in place of dir's, keyed by package name; one that fails is left out.
+// loadTypes type-checks goPackages in dir, with overlay's files in place
+// of dir's, keyed by package name.
 func loadTypes(ctx context.Context, dir string, overlay map[string][]byte) (
-	map[string]*types.Package, error) {
+	map[string]*packages.Package, error) {
 	cfg := &packages.Config{Context: ctx, Dir: dir, Overlay: overlay,
 		Mode: packages.NeedName | packages.NeedTypes}
-	pkgs, err := packages.Load(cfg, "./api", "./tokenclient")
+	var patterns []string
+	for _, name := range goPackages {
+		patterns = append(patterns, "./"+name)
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return nil, err
 	}
-	loaded := map[string]*types.Package{}
+	loaded := map[string]*packages.Package{}
 	for _, p := range pkgs {
-		if len(p.Errors) == 0 {
-			loaded[p.Name] = p.Types
-		}
+		loaded[strings.TrimPrefix(p.PkgPath, modulePath+"/")] = p
 	}
 	return loaded, nil
+}
+
+// buildError is why p did not load and type-check, or nil.
+func buildError(p *packages.Package) error {
+	switch {
+	case p == nil:
+		return errors.New("not found")
+	case len(p.Errors) > 0:
+		return p.Errors[0]
+	}
+	return nil
 }
 
 // breaking reports whether callers on the wire or importers in Go would
@@ -153,9 +178,11 @@ func (r *report) breaking() bool {
 			return true
 		}
 	}
-	for _, c := range append(r.api, r.tokenc...) {
-		if !c.Compatible {
-			return true
+	for _, changes := range r.goChanges {
+		for _, c := range changes {
+			if !c.Compatible {
+				return true
+			}
 		}
 	}
 	return false
@@ -166,8 +193,13 @@ func (r *report) bump() string {
 	switch {
 	case r.breaking():
 		return "major (minor while the module is v0)"
-	case len(r.wire) > 0 || len(r.api) > 0 || len(r.tokenc) > 0:
+	case len(r.wire) > 0:
 		return "minor"
+	}
+	for _, changes := range r.goChanges {
+		if len(changes) > 0 {
+			return "minor"
+		}
 	}
 	return "patch"
 }
@@ -210,47 +242,81 @@ func buildAndTest(ctx context.Context, dir string) []string {
 	}
 	todo = append(todo, pending...)
 	if len(todo) == 0 {
-		todo = []string{"go test: " + string(out)}
+		todo = []string{"go test: " + head(string(out))}
 	}
 	return todo
 }
 
-// annotate appends to a to-do entry the api change whose name it holds.
-func (r *report) annotate(entry string) string {
-	for _, c := range r.api {
+// apiChange is the api change whose name a to-do entry holds, or "".
+func (r *report) apiChange(entry string) string {
+	for _, c := range r.goChanges["api"] {
 		name, _, _ := strings.Cut(c.Message, ":")
 		if i := strings.LastIndexAny(name, ".)"); i >= 0 {
 			name = name[i+1:]
 		}
 		if name != "" && strings.Contains(entry, name) {
-			return entry + " — api: " + c.Message
+			return c.Message
 		}
 	}
-	return entry
+	return ""
 }
 
 // maxReport bounds the report, whatever the page holds, so that it stays
-// a pull request body (GitHub takes 65,536 characters); the outcome comes
-// first, so that a cut only shortens the lists.
+// a pull request body (GitHub takes 65,536 characters). The outcome, the
+// bump and the to-do list come first, so that a cut shortens the lists of
+// changes.
 const maxReport = 60000
 
-// mdEscapes neutralise the markdown and HTML that page text could carry
-// into the pull request's body: links, images, tags.
-var mdEscapes = strings.NewReplacer("<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]")
-
-// md is page-derived text s made printable and inert as markdown.
+// md is page-derived text s as inert markdown: printable, cut to max
+// bytes, in a code span, where GitHub renders no link, image, tag, mention
+// or emphasis (a backtick in s becomes ').
 func md(s string, max int) string {
-	return mdEscapes.Replace(printable(s, max))
+	if s = printable(s, max); s == "" {
+		return ""
+	}
+	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
 }
 
 func (r *report) print(w io.Writer) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Flinks spec update from %s\n\n%s\n", md(r.src, maxHostText),
-		md(r.outcome, 2000))
+	fmt.Fprintf(&b, "## Flinks spec update from %s\n\n%s\n", md(r.src, maxHostText), r.outcome)
 	if r.tested {
 		fmt.Fprintf(&b, "Review with git diff; undo with %s.\n", undo)
 	}
-	if r.wire != nil || r.api != nil {
+	if r.goChanges != nil {
+		fmt.Fprintf(&b, "\nSuggested version bump: %s.\n", r.bump())
+	}
+	if r.tested {
+		fmt.Fprintf(&b, "Suggested CHANGELOG entry: \"Flinks spec update (%s): %d wire "+
+			"changes.\"\n", md(r.src, maxHostText), len(r.wire))
+		fmt.Fprintf(&b, "\n### Build and short tests\n\n")
+		for _, t := range r.todo {
+			fmt.Fprintf(&b, "- [ ] %s", md(t, 500))
+			if c := r.apiChange(t); c != "" {
+				fmt.Fprintf(&b, " — api: %s", md(c, 500))
+			}
+			fmt.Fprintln(&b)
+		}
+		if len(r.todo) == 0 {
+			fmt.Fprintln(&b, "go test -short ./... passes.")
+		}
+	}
+	if r.goChanges != nil {
+		fmt.Fprintf(&b, "\n### Go (apidiff)\n\n")
+		for _, name := range goPackages {
+			if len(r.goChanges[name]) == 0 {
+				fmt.Fprintf(&b, "%s: no change to its exported API.\n", name)
+				continue
+			}
+			fmt.Fprintf(&b, "%s:\n", name)
+			for _, c := range r.goChanges[name] {
+				mark := ""
+				if !c.Compatible {
+					mark = " (incompatible)"
+				}
+				fmt.Fprintf(&b, "  - %s%s\n", md(c.Message, 500), mark)
+			}
+		}
 		fmt.Fprintf(&b, "\n### Wire (oasdiff)\n\n")
 		for _, c := range r.wire {
 			mark := ""
@@ -266,36 +332,6 @@ func (r *report) print(w io.Writer) {
 		if len(r.wire) == 0 {
 			fmt.Fprintln(&b, "No wire-level change: prose, examples or layout only.")
 		}
-		fmt.Fprintf(&b, "\n### Go (apidiff)\n\n")
-		for _, pkg := range []struct {
-			name    string
-			changes []apidiff.Change
-		}{{"api", r.api}, {"tokenclient", r.tokenc}} {
-			if len(pkg.changes) == 0 {
-				fmt.Fprintf(&b, "%s: no change to its exported API.\n", pkg.name)
-				continue
-			}
-			fmt.Fprintf(&b, "%s:\n", pkg.name)
-			for _, c := range pkg.changes {
-				mark := ""
-				if !c.Compatible {
-					mark = " (incompatible)"
-				}
-				fmt.Fprintf(&b, "  - %s%s\n", md(c.Message, 500), mark)
-			}
-		}
-		fmt.Fprintf(&b, "\nSuggested version bump: %s.\n", r.bump())
-	}
-	if r.tested {
-		fmt.Fprintf(&b, "\n### Build and short tests\n\n")
-		for _, t := range r.todo {
-			fmt.Fprintf(&b, "- [ ] %s\n", md(r.annotate(t), 500))
-		}
-		if len(r.todo) == 0 {
-			fmt.Fprintln(&b, "go test -short ./... passes.")
-		}
-		fmt.Fprintf(&b, "\nSuggested CHANGELOG entry: \"Flinks spec update (%s): %d wire "+
-			"changes.\"\n", md(r.src, maxHostText), len(r.wire))
 	}
 	s := b.String()
 	if len(s) > maxReport {

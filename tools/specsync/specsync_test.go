@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/exp/apidiff"
 
 	"github.com/flinkskit/flinks-token-go/internal/openapi"
 )
@@ -99,8 +102,10 @@ func TestCheck(t *testing.T) {
 		{"a tuple array", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"}, {at(18, "Token:"),
 			at(18, "Pair:", "  type: array", "  prefixItems: [{type: string}]", "Token:")}},
 			"prefixItems (line"},
-		{"keywords in an example's data", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"},
-			{tokenString, tokenString + at(20, "examples: [{if: 1, prefixItems: 2}]")}}, ""},
+		{"a Go type from the page", []edit{{tokenString, tokenString +
+			at(20, "x-go-type: \"string; func init() {}\"")}}, "extension x-go-type (line"},
+		{"Go names from the page", []edit{{tokenString, tokenString +
+			at(20, "x-enum-varnames: [A]")}}, "extension x-enum-varnames (line"},
 		{"a property named like a keyword", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"},
 			{at(18, "Token:"), at(18, "if:", "  type: string", "Token:")}}, ""},
 		{"an external $ref", []edit{{at(16, "type: object", "properties:", "  HttpStatusCode:"),
@@ -257,8 +262,9 @@ func TestReport(t *testing.T) {
 			if (tt.wire == "") != (len(r.wire) == 0) || !strings.Contains(report, tt.wire) {
 				t.Errorf("wire changes %v, want one holding %q", r.wire, tt.wire)
 			}
-			if (tt.api == "") != (len(r.api) == 0) || !strings.Contains(report, tt.api) {
-				t.Errorf("api changes %v, want one holding %q", r.api, tt.api)
+			api := r.goChanges["api"]
+			if (tt.api == "") != (len(api) == 0) || !strings.Contains(report, tt.api) {
+				t.Errorf("api changes %v, want one holding %q", api, tt.api)
 			}
 			if r.breaking() != tt.breaking || !strings.HasPrefix(r.bump(), tt.bump) {
 				t.Errorf("breaking %v, bump %s; want %v, %s",
@@ -291,10 +297,10 @@ func TestApply(t *testing.T) {
 		want   int
 		report []string // in the report
 	}{
-		{"harmless changes", harmless, nil, exitGreen, []string{"status `500`", "JSON500: added",
-			"header `x-request-id`", "Headers200: added", "go test -short ./... passes"}},
+		{"harmless changes", harmless, nil, exitGreen, []string{"status '500'", "JSON500: added",
+			"header 'x-request-id'", "Headers200: added", "go test -short ./... passes"}},
 		{"Token becomes a UUID", []edit{tokenUUID}, nil, exitRed,
-			[]string{"- [ ] tokenclient/", " — api: ", "(incompatible)"}},
+			[]string{"- [ ] `tokenclient/", "` — api: `", "(incompatible)"}},
 		{"breaking, refused", []edit{tokenUUID}, []string{"-fail-on-breaking"}, exitBreaking,
 			[]string{"(incompatible)", "Nothing written"}},
 	}
@@ -342,8 +348,9 @@ func TestPageTextMadeSafe(t *testing.T) {
 			"https://u:xxxxx@docs.example/p.md"},
 		{"terminal escapes", printable("a\x1b[31mb\r\nc", 100), "a[31mbc"},
 		{"a cut", printable("abcdef", 4), "abcd…"},
-		{"markdown links and tags", md("/x<img src=y>[fix](https://evil)", 100),
-			"/x&lt;img src=y&gt;\\[fix\\](https://evil)"},
+		{"markdown links, tags and mentions", md("/x<img src=y>\\[fix](https://evil) @u", 100),
+			"`/x<img src=y>\\[fix](https://evil) @u`"},
+		{"a backtick that would end the code span", md("a`<b>", 100), "`a'<b>`"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -367,6 +374,32 @@ func TestPageTextMadeSafe(t *testing.T) {
 		if err := httpsRedirectsOnly(req, via); (err == nil) != tt.ok {
 			t.Errorf("a redirect to %s after %d: got %v, want allowed %v",
 				tt.to, tt.hops, err, tt.ok)
+		}
+	}
+}
+
+// TestReportCut prints a report with more changes than a pull request
+// body holds: the outcome, the bump and the to-do list stay whole, the
+// lists of changes are cut, and what is left is valid UTF-8.
+func TestReportCut(t *testing.T) {
+	r := &report{src: "page.md", outcome: "Applied, but red.", tested: true,
+		todo:      []string{"tokenclient/response.go:72: undefined: x"},
+		goChanges: map[string][]apidiff.Change{}}
+	for range maxReport / 100 {
+		r.wire = append(r.wire, change{Text: strings.Repeat("é", 150), Level: 3})
+	}
+	var out bytes.Buffer
+	r.print(&out)
+	report := out.String()
+	if len(report) > maxReport+100 || !utf8.ValidString(report) ||
+		!strings.HasSuffix(report, "(the report is cut here)\n") {
+		t.Errorf("a report of %d bytes (valid UTF-8: %v) ending %q, want a cut at %d",
+			len(report), utf8.ValidString(report), report[len(report)-40:], maxReport)
+	}
+	for _, want := range []string{"Applied, but red.", "Suggested version bump: major",
+		"- [ ] `tokenclient/response.go:72: undefined: x`"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the cut report lacks %q", want)
 		}
 	}
 }

@@ -54,7 +54,8 @@ func (r *report) update(ctx context.Context, dir, src string, failOnBreaking boo
 	}
 	files["openapi.yaml"] = spec
 	if err := writeFiles(dir, files); err != nil {
-		r.outcome = fmt.Sprintf("Writing failed part way (%v): %s restores the files.", err, undo)
+		r.outcome = fmt.Sprintf("Writing failed part way (%s): %s restores the files.",
+			md(err.Error(), 2000), undo)
 		return exitWriteFailed
 	}
 	fmt.Fprintln(progress, "specsync: written; go test -short ./...")
@@ -73,6 +74,6 @@ const undo = "git checkout -- openapi.yaml api internal/fakeapi"
 
 // refuse records why nothing was written.
 func (r *report) refuse(err error) int {
-	r.outcome = "Refused, nothing written: " + printable(err.Error(), 2000)
+	r.outcome = "Refused, nothing written: " + md(err.Error(), 2000)
 	return exitRefused
 }
