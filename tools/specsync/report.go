@@ -121,16 +121,16 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 	}
 	r.goChanges = map[string][]apidiff.Change{}
 	for _, name := range goPackages {
+		was, now := buildError(old[name]), buildError(next[name])
 		switch {
-		case buildError(old[name]) != nil:
+		case was != nil:
 			return fmt.Errorf("%s does not build in the module as it is: %s",
-				name, head(buildError(old[name]).Error()))
-		case buildError(next[name]) != nil && name == "api":
-			return fmt.Errorf("the generated api package does not build: %s",
-				head(buildError(next[name]).Error()))
-		case buildError(next[name]) != nil:
+				name, head(was.Error()))
+		case now != nil && name == "api":
+			return fmt.Errorf("the generated api package does not build: %s", head(now.Error()))
+		case now != nil:
 			r.goChanges[name] = []apidiff.Change{{
-				Message: "no longer builds on the new api: " + head(buildError(next[name]).Error())}}
+				Message: "no longer builds on the new api: " + head(now.Error())}}
 		default:
 			r.goChanges[name] = apidiff.Changes(old[name].Types, next[name].Types).Changes
 		}
