@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +22,20 @@ import (
 
 var applyPages = flag.Bool("apply", false,
 	"also generate, diff and apply pages in a copy of the module (make spec-fixtures)")
+
+// TestMain builds oasdiff once before the -apply tests, which run it side
+// by side: each would otherwise build it itself.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if *applyPages {
+		out, err := exec.Command("go", "tool", "oasdiff", "--version").CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "go tool oasdiff: %v\n%s", err, out)
+			os.Exit(1)
+		}
+	}
+	os.Exit(m.Run())
+}
 
 // root is the module root, two levels up from tools/specsync.
 const root = "../.."
