@@ -41,7 +41,7 @@ func generate(ctx context.Context, dir string, spec []byte) (map[string][]byte, 
 		}
 		if len(files[name]) == 0 {
 			return nil, fmt.Errorf("oapi-codegen -config %s wrote nothing to stdout: "+
-				"a configuration names no output (specsync writes %s)", cfg, name)
+				"the configuration must not name an output (specsync writes %s)", cfg, name)
 		}
 	}
 	return files, nil
