@@ -93,19 +93,23 @@ var goExtensions = map[string]bool{
 	"x-order": true, "x-deprecated-reason": true,
 }
 
-// unsupportedFeature names the first keyword of goDrops or oapi-codegen
-// extension in spec with its line, or returns "".
+// unsupportedFeature names the first keyword of goDrops, oapi-codegen
+// extension or YAML alias in spec with its line, or returns "".
 func unsupportedFeature(spec []byte) string {
 	var root yaml.Node
-	if yaml.Unmarshal(spec, &root) != nil {
-		return ""
+	if err := yaml.Unmarshal(spec, &root); err != nil {
+		return fmt.Sprintf("YAML that specsync cannot read to check (%v)", err)
 	}
 	return findFeature(&root, false)
 }
 
 // findFeature searches n; fieldNames says n's keys are property names,
-// not keywords.
+// not keywords. An alias or a merge key could give a mapping keys its text
+// does not show (an extension under an anchor's name), so it is refused.
 func findFeature(n *yaml.Node, fieldNames bool) string {
+	if n.Kind == yaml.AliasNode {
+		return aliasAt(n.Line)
+	}
 	if n.Kind != yaml.MappingNode {
 		for _, c := range n.Content {
 			if f := findFeature(c, false); f != "" {
@@ -117,6 +121,8 @@ func findFeature(n *yaml.Node, fieldNames bool) string {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		switch {
+		case k.Kind == yaml.AliasNode || k.Tag == "!!merge":
+			return aliasAt(k.Line)
 		case fieldNames:
 		case goDrops[k.Value]:
 			return fmt.Sprintf("%s (line %d), which the generated Go types would drop",
@@ -131,4 +137,8 @@ func findFeature(n *yaml.Node, fieldNames bool) string {
 		}
 	}
 	return ""
+}
+
+func aliasAt(line int) string {
+	return fmt.Sprintf("a YAML alias or merge key (line %d), which specsync does not follow", line)
 }

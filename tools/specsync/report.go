@@ -254,7 +254,9 @@ func (r *report) apiChange(entry string) string {
 		if i := strings.LastIndexAny(name, ".)"); i >= 0 {
 			name = name[i+1:]
 		}
-		if name != "" && strings.Contains(entry, name) {
+		// A whole identifier: Token, not the Token in GenerateAuthorizeToken.
+		whole := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
+		if name != "" && whole.MatchString(entry) {
 			return c.Message
 		}
 	}
@@ -266,6 +268,9 @@ func (r *report) apiChange(entry string) string {
 // bump and the to-do list come first, so that a cut shortens the lists of
 // changes.
 const maxReport = 60000
+
+// maxTodo bounds the to-do list, so that the changes after it still show.
+const maxTodo = 50
 
 // md is page-derived text s as inert markdown: printable, cut to max
 // bytes, in a code span, where GitHub renders no link, image, tag, mention
@@ -290,7 +295,11 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(&b, "Suggested CHANGELOG entry: \"Flinks spec update (%s): %d wire "+
 			"changes.\"\n", md(r.src, maxHostText), len(r.wire))
 		fmt.Fprintf(&b, "\n### Build and short tests\n\n")
-		for _, t := range r.todo {
+		for i, t := range r.todo {
+			if i == maxTodo {
+				fmt.Fprintf(&b, "- … and %d more\n", len(r.todo)-maxTodo)
+				break
+			}
 			fmt.Fprintf(&b, "- [ ] %s", md(t, 500))
 			if c := r.apiChange(t); c != "" {
 				fmt.Fprintf(&b, " — api: %s", md(c, 500))
@@ -335,7 +344,9 @@ func (r *report) print(w io.Writer) {
 	}
 	s := b.String()
 	if len(s) > maxReport {
-		s = strings.ToValidUTF8(s[:maxReport], "") + "\n\n(the report is cut here)\n"
+		// At a line's end: a cut inside a code span would leave page text
+		// outside it, live.
+		s = s[:strings.LastIndexByte(s[:maxReport], '\n')+1] + "\n(the report is cut here)\n"
 	}
 	io.WriteString(w, s)
 }

@@ -122,6 +122,12 @@ func TestCheck(t *testing.T) {
 			at(20, "x-go-type: \"string; func init() {}\"")}}, "extension x-go-type (line"},
 		{"Go names from the page", []edit{{tokenString, tokenString +
 			at(20, "x-enum-varnames: [A]")}}, "extension x-enum-varnames (line"},
+		{"an extension behind an alias key", []edit{{tokenString, tokenString +
+			at(20, "example: &g x-go-type", "*g : string")}}, "YAML alias or merge key (line"},
+		{"a merge key", []edit{{tokenString, at(18, "Token:", "  <<: {type: string}")}},
+			"YAML alias or merge key (line"},
+		{"an alias value", []edit{{tokenString, at(18, "Token: &t", "  type: string",
+			"Other: *t")}}, "YAML alias or merge key (line"},
 		{"a property named like a keyword", []edit{{"openapi: 3.0.3", "openapi: 3.1.0"},
 			{at(18, "Token:"), at(18, "if:", "  type: string", "Token:")}}, ""},
 		{"an external $ref", []edit{{at(16, "type: object", "properties:", "  HttpStatusCode:"),
@@ -395,14 +401,18 @@ func TestPageTextMadeSafe(t *testing.T) {
 }
 
 // TestReportCut prints a report with more changes than a pull request
-// body holds: the outcome, the bump and the to-do list stay whole, the
-// lists of changes are cut, and what is left is valid UTF-8.
+// body holds: the outcome, the bump and the start of the to-do list stay,
+// the lists are cut between whole lines, so that no code span is left
+// open, and what is left is valid UTF-8.
 func TestReportCut(t *testing.T) {
 	r := &report{src: "page.md", outcome: "Applied, but red.", tested: true,
-		todo:      []string{"tokenclient/response.go:72: undefined: x"},
 		goChanges: map[string][]apidiff.Change{}}
+	for i := range maxTodo + 1 {
+		r.todo = append(r.todo, fmt.Sprintf("tokenclient/response.go:%d: undefined: x", i))
+	}
 	for range maxReport / 100 {
-		r.wire = append(r.wire, change{Text: strings.Repeat("é", 150), Level: 3})
+		r.wire = append(r.wire, change{Text: "[x](https://evil) " + strings.Repeat("é", 150),
+			Level: 3})
 	}
 	var out bytes.Buffer
 	r.print(&out)
@@ -412,8 +422,13 @@ func TestReportCut(t *testing.T) {
 		t.Errorf("a report of %d bytes (valid UTF-8: %v) ending %q, want a cut at %d",
 			len(report), utf8.ValidString(report), report[len(report)-40:], maxReport)
 	}
+	for line := range strings.Lines(report) {
+		if strings.Count(line, "`")%2 != 0 {
+			t.Fatalf("a line with an open code span: %q", line)
+		}
+	}
 	for _, want := range []string{"Applied, but red.", "Suggested version bump: major",
-		"- [ ] `tokenclient/response.go:72: undefined: x`"} {
+		"- [ ] `tokenclient/response.go:0: undefined: x`", "- … and 1 more\n"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the cut report lacks %q", want)
 		}
