@@ -18,7 +18,7 @@ import (
 	"golang.org/x/tools/go/packages"
 )
 
-// modulePath is the module whose api and tokenclient apidiff compares.
+// modulePath is the module whose goPackages apidiff compares.
 const modulePath = "github.com/flinkskit/flinks-token-go"
 
 // change is one entry of oasdiff's JSON changelog.
@@ -139,7 +139,7 @@ func (r *report) diffGo(ctx context.Context, dir string, files map[string][]byte
 }
 
 // loadTypes type-checks goPackages in dir, with overlay's files in place
-// of dir's, keyed by package name.
+// of dir's, keyed by their names in goPackages.
 func loadTypes(ctx context.Context, dir string, overlay map[string][]byte) (
 	map[string]*packages.Package, error) {
 	cfg := &packages.Config{Context: ctx, Dir: dir, Overlay: overlay,
@@ -254,9 +254,11 @@ func (r *report) apiChange(entry string) string {
 		if i := strings.LastIndexAny(name, ".)"); i >= 0 {
 			name = name[i+1:]
 		}
+		if name == "" {
+			continue
+		}
 		// A whole identifier: Token, not the Token in GenerateAuthorizeToken.
-		whole := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
-		if name != "" && whole.MatchString(entry) {
+		if regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(entry) {
 			return c.Message
 		}
 	}
